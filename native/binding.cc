@@ -1,0 +1,134 @@
+// The one file that knows N-API: wraps reframe::Engine for JavaScript.
+//
+// TypeScript validates every option and input before it gets here (src/options.ts, src/input.ts);
+// this file only asserts the invariants the two sides share, and throws (never aborts) if one breaks.
+// Each burst is one call: push(input, out) with `out` sized by the caller for exactly the chunks
+// the burst completes.
+#include <napi.h>
+
+#include <string>
+
+#include "engine.h"
+
+namespace {
+
+// Reads a Uint8Array argument with a single napi_get_typedarray_info call (As<Uint8Array>() looks
+// at the array twice). Returns false when the value is not a Uint8Array.
+bool ReadBytes(napi_env env, napi_value value, uint8_t** data, size_t* length) {
+  bool is_typed_array = false;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) != napi_ok) {
+    return false;
+  }
+  if (type != napi_uint8_array) return false;
+  *data = static_cast<uint8_t*>(raw);
+  return true;
+}
+
+[[noreturn]] void Broken(const Napi::Env& env, const std::string& what) {
+  throw Napi::Error::New(env, "reframe internal error: " + what);
+}
+
+class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeEngine",
+                       {
+                           InstanceMethod<&NativeEngine::Push>("push"),
+                           InstanceMethod<&NativeEngine::PlanFlush>("planFlush"),
+                           InstanceMethod<&NativeEngine::Flush>("flush"),
+                           InstanceMethod<&NativeEngine::Reset>("reset"),
+                           InstanceAccessor<&NativeEngine::Pending>("pending"),
+                       });
+  }
+
+  // new NativeEngine(sampleBytes, size, hop, tail, align, fill: Uint8Array of sampleBytes bytes)
+  explicit NativeEngine(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<NativeEngine>(info), engine_(ReadConfig(info)) {}
+
+ private:
+  static reframe::Config ReadConfig(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    if (info.Length() != 6) Broken(env, "NativeEngine takes 6 arguments");
+    reframe::Config config;
+    config.sample_bytes = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
+    config.size = static_cast<size_t>(info[1].As<Napi::Number>().Int64Value());
+    config.hop = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
+    const uint32_t tail = info[3].As<Napi::Number>().Uint32Value();
+    config.align = static_cast<size_t>(info[4].As<Napi::Number>().Int64Value());
+    uint8_t* fill = nullptr;
+    size_t fill_length = 0;
+    if (!ReadBytes(env, info[5], &fill, &fill_length)) Broken(env, "fill must be a Uint8Array");
+    if (config.sample_bytes < 1 || config.size < 1 || config.hop < 1 || tail > 3 ||
+        config.align < 1 || config.align > config.size || fill_length != config.sample_bytes) {
+      Broken(env, "invalid engine configuration");
+    }
+    config.tail = static_cast<reframe::TailPolicy>(tail);
+    config.fill.assign(fill, fill + fill_length);
+    return config;
+  }
+
+  // push(input: Uint8Array, out: Uint8Array | undefined): void
+  Napi::Value Push(const Napi::CallbackInfo& info) {
+    const napi_env env = info.Env();
+    uint8_t* in = nullptr;
+    size_t in_length = 0;
+    if (!ReadBytes(env, info[0], &in, &in_length)) Broken(info.Env(), "push input must be a Uint8Array");
+    uint8_t* out = nullptr;
+    size_t out_length = 0;
+    if (!info[1].IsUndefined() && !ReadBytes(env, info[1], &out, &out_length)) {
+      Broken(info.Env(), "push output must be a Uint8Array");
+    }
+    if (out_length != engine_.chunks_for(in_length) * engine_.chunk_bytes()) {
+      Broken(info.Env(), "push output does not match the chunks this burst completes");
+    }
+    engine_.push(in, in_length, out);
+    return info.Env().Undefined();
+  }
+
+  // planFlush(): [status, bytes] — what flush() will write, so the caller can size its output.
+  Napi::Value PlanFlush(const Napi::CallbackInfo& info) {
+    const reframe::FlushPlan plan = engine_.plan_flush();
+    Napi::Array result = Napi::Array::New(info.Env(), 2);
+    result.Set(0u, Napi::Number::New(info.Env(), static_cast<double>(plan.status)));
+    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(plan.out_bytes)));
+    return result;
+  }
+
+  // flush(out: Uint8Array | undefined): status
+  Napi::Value Flush(const Napi::CallbackInfo& info) {
+    const napi_env env = info.Env();
+    uint8_t* out = nullptr;
+    size_t out_length = 0;
+    if (!info[0].IsUndefined() && !ReadBytes(env, info[0], &out, &out_length)) {
+      Broken(info.Env(), "flush output must be a Uint8Array");
+    }
+    if (out_length != engine_.plan_flush().out_bytes) {
+      Broken(info.Env(), "flush output does not match the planned tail");
+    }
+    const reframe::FlushStatus status = engine_.flush(out);
+    return Napi::Number::New(info.Env(), static_cast<double>(status));
+  }
+
+  Napi::Value Reset(const Napi::CallbackInfo& info) {
+    engine_.reset();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Pending(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(engine_.pending()));
+  }
+
+  reframe::Engine engine_;
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeEngine", NativeEngine::Define(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(reframe, Init)

@@ -1,0 +1,133 @@
+#include "engine.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace reframe {
+
+Engine::Engine(const Config& config)
+    : sample_(config.sample_bytes),
+      chunk_(config.size * config.sample_bytes),
+      hop_(config.hop * config.sample_bytes),
+      align_bytes_(config.align * config.sample_bytes),
+      tail_(config.tail),
+      fill_(config.fill) {
+  assert(sample_ >= 1 && chunk_ >= sample_ && hop_ >= sample_);
+  assert(align_bytes_ >= sample_ && align_bytes_ <= chunk_);
+  assert(fill_.size() == sample_);
+}
+
+size_t Engine::chunks_for(size_t len) const {
+  const size_t need = skip_ + (chunk_ - have_);
+  if (len < need) return 0;
+  return 1 + (len - need) / hop_;
+}
+
+void Engine::push(const uint8_t* in, size_t len, uint8_t* out) {
+  phase_ = (phase_ + len % sample_) % sample_;
+  const uint8_t* const begin = in;
+  // True while the current window's have_ bytes are the have_ bytes just before `in`, so a chunk
+  // can be copied straight from the input; false while they are in window_.
+  bool in_input = (have_ == 0);
+  while (len > 0) {
+    if (skip_ > 0) {  // in the gap between two windows (hop > size); have_ == 0 here
+      const size_t d = std::min(skip_, len);
+      skip_ -= d;
+      in += d;
+      len -= d;
+      continue;
+    }
+    if (in_input) {
+      const size_t need = chunk_ - have_;
+      if (len < need) break;  // the rest of the burst is saved below
+      std::memcpy(out, in - have_, chunk_);
+      out += chunk_;
+      in += need;
+      len -= need;
+      next_window();  // its have_ bytes, if any, end at `in`
+      continue;
+    }
+    const size_t d = std::min(chunk_ - have_, len);
+    std::memcpy(window_.get() + have_, in, d);
+    have_ += d;
+    in += d;
+    len -= d;
+    if (have_ < chunk_) break;
+    std::memcpy(out, window_.get(), chunk_);
+    out += chunk_;
+    next_window();
+    // The next window begins with the last have_ bytes of the chunk just emitted: read them from
+    // the input if this burst brought that many, else move them to the front of window_.
+    if (have_ <= static_cast<size_t>(in - begin)) {
+      in_input = true;
+    } else {
+      std::memmove(window_.get(), window_.get() + (chunk_ - have_), have_);
+    }
+  }
+  if (in_input && have_ + len > 0) {  // keep the partial window for the next burst
+    ensure_window();
+    std::memcpy(window_.get(), in - have_, have_ + len);
+    have_ += len;
+  }
+}
+
+void Engine::next_window() {
+  if (hop_ < chunk_) {
+    have_ = held_ = chunk_ - hop_;
+  } else {
+    have_ = held_ = 0;
+    skip_ = hop_ - chunk_;
+  }
+}
+
+void Engine::ensure_window() {
+  // Allocated on first use, uninitialized: only window_[0, have_) is ever read.
+  if (!window_) window_.reset(new uint8_t[chunk_]);
+}
+
+size_t Engine::final_bytes() const {
+  const size_t whole = have_ - have_ % sample_;  // the window starts on a sample boundary
+  return whole > held_ ? whole : 0;
+}
+
+size_t Engine::pending() const {
+  const size_t whole = final_bytes();
+  return whole == 0 ? 0 : (whole - held_) / sample_;
+}
+
+FlushPlan Engine::plan_flush() const {
+  const size_t whole = final_bytes();
+  if (phase_ != 0 && tail_ != TailPolicy::kDrop) return {FlushStatus::kStraySample, whole};
+  if (whole == 0) return {FlushStatus::kOk, 0};
+  switch (tail_) {
+    case TailPolicy::kEmit:
+      return {FlushStatus::kOk, whole};
+    case TailPolicy::kPad: {
+      const size_t padded = (whole + align_bytes_ - 1) / align_bytes_ * align_bytes_;
+      return {FlushStatus::kOk, std::min(padded, chunk_)};
+    }
+    case TailPolicy::kDrop:
+      return {FlushStatus::kOk, 0};
+    case TailPolicy::kError:
+      return {FlushStatus::kTail, whole};
+  }
+  return {FlushStatus::kOk, 0};
+}
+
+FlushStatus Engine::flush(uint8_t* out) {
+  const FlushPlan plan = plan_flush();
+  if (plan.out_bytes > 0) {
+    const size_t whole = final_bytes();
+    std::memcpy(out, window_.get(), whole);
+    for (size_t at = whole; at < plan.out_bytes; at += sample_) {
+      std::memcpy(out + at, fill_.data(), sample_);
+    }
+  }
+  reset();
+  return plan.status;
+}
+
+void Engine::reset() { have_ = held_ = skip_ = phase_ = 0; }
+
+}  // namespace reframe

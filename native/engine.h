@@ -1,0 +1,95 @@
+// reframe's framing engine: plain C++17, no Node or N-API types.
+//
+// The engine sees a stream as bytes. A sample is `sample_bytes` bytes (element size x values per
+// sample); a chunk is `size` samples and chunk k covers stream bytes [k*hop, k*hop + size) in samples.
+// The caller owns all memory: it asks how many chunks a burst completes (chunks_for), hands in an
+// output region of exactly that many chunks, and the engine copies. Nothing is allocated per call.
+//
+// Invariants kept between calls (B = sample_bytes, C = chunk bytes, H = hop bytes):
+//   - skip_ > 0 only while have_ == 0: we are inside the gap between two windows (hop > size).
+//   - have_ < C: bytes of the current window received so far (a whole chunk is emitted at once).
+//   - held_ <= C - B: bytes at the front of the window that the previous chunk already held
+//     (C - H after an overlapping emit, 0 otherwise).
+//   - phase_ = bytes received since the stream started, modulo B (a sample split across bursts).
+#ifndef REFRAME_ENGINE_H_
+#define REFRAME_ENGINE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace reframe {
+
+enum class TailPolicy : uint8_t { kEmit = 0, kPad = 1, kDrop = 2, kError = 3 };
+
+struct Config {
+  size_t sample_bytes = 1;  // bytes per sample: element size x channels (x 2 for complex)
+  size_t size = 1;          // samples per chunk
+  size_t hop = 1;           // samples from one chunk's start to the next one's
+  TailPolicy tail = TailPolicy::kEmit;
+  size_t align = 1;                 // with kPad: pad to a multiple of `align` samples (<= size)
+  std::vector<uint8_t> fill;        // with kPad: one sample's bytes, written into each padded sample
+};
+
+// What flush() will do, decided before it is called so the caller can size the output.
+enum class FlushStatus : uint8_t {
+  kOk = 0,            // out_bytes of final chunk (maybe 0: nothing to hand out)
+  kTail = 1,          // tail policy 'error' and a partial chunk: out_bytes hold the tail for the error
+  kStraySample = 2,   // the stream ends inside a sample: out_bytes hold the whole samples, if any
+};
+
+struct FlushPlan {
+  FlushStatus status;
+  size_t out_bytes;
+};
+
+class Engine {
+ public:
+  // The caller validated the config: every field >= 1, align <= size, fill.size() == sample_bytes,
+  // size * sample_bytes and hop * sample_bytes fit size_t.
+  explicit Engine(const Config& config);
+
+  size_t chunk_bytes() const { return chunk_; }
+
+  // Chunks that a burst of `len` more bytes completes.
+  size_t chunks_for(size_t len) const;
+
+  // Consumes `len` bytes and writes chunks_for(len) chunks back to back into `out`.
+  void push(const uint8_t* in, size_t len, uint8_t* out);
+
+  // Whole samples received that no chunk has held yet.
+  size_t pending() const;
+
+  FlushPlan plan_flush() const;
+
+  // Writes plan_flush().out_bytes into `out` (may be null when that is 0), then starts a fresh stream.
+  FlushStatus flush(uint8_t* out);
+
+  // Discards everything buffered and starts a fresh stream.
+  void reset();
+
+ private:
+  // After a chunk: the next window's state (overlap kept, or a gap to skip).
+  void next_window();
+  void ensure_window();
+  // Whole-sample bytes of the window that the final chunk would hold, 0 if none of them is new.
+  size_t final_bytes() const;
+
+  const size_t sample_;
+  const size_t chunk_;
+  const size_t hop_;
+  const size_t align_bytes_;
+  const TailPolicy tail_;
+  const std::vector<uint8_t> fill_;
+
+  std::unique_ptr<uint8_t[]> window_;  // chunk_ bytes once needed; [0, have_) is the window
+  size_t have_ = 0;
+  size_t held_ = 0;
+  size_t skip_ = 0;
+  size_t phase_ = 0;
+};
+
+}  // namespace reframe
+
+#endif  // REFRAME_ENGINE_H_

@@ -1,0 +1,36 @@
+// The contract both cores keep: the native engine (native/engine.cc behind native/binding.cc) and
+// its TypeScript twin (js-engine.ts). Faces only ever talk to this interface.
+import type { ResolvedOptions } from '../options.js';
+
+/** flush() statuses, shared with native/engine.h's FlushStatus. */
+export const FLUSH_OK = 0;
+/** `tail: 'error'` and a partial chunk: the flushed bytes are the tail for the error. */
+export const FLUSH_TAIL = 1;
+/** The stream ended inside a sample: the flushed bytes are the whole samples, if any. */
+export const FLUSH_STRAY = 2;
+
+/** Tail policy numbers, shared with native/engine.h's TailPolicy. */
+export const TAIL_CODES = { emit: 0, pad: 1, drop: 2, error: 3 } as const;
+
+export interface Engine {
+  /** Bytes the next chunk still needs before it completes (including a gap to skip). */
+  readonly needed: number;
+  /** Whole samples received that no chunk has held yet. */
+  readonly pending: number;
+  /**
+   * Consumes one burst. `out` holds exactly the chunks the burst completes, back to back
+   * (`undefined` when it completes none); the caller sizes it from `needed` and the hop.
+   */
+  push(input: Uint8Array, out: Uint8Array | undefined): void;
+  /** What flush() will do: a FLUSH_* status and how many bytes it writes. */
+  planFlush(): readonly [status: number, bytes: number];
+  /** Writes the planned bytes into `out`, then starts a fresh stream. Returns the status. */
+  flush(out: Uint8Array | undefined): number;
+  /** Discards what is buffered; starts a fresh stream. */
+  reset(): void;
+}
+
+export type EngineFactory = (options: ResolvedOptions) => Engine;
+
+/** Which core runs: the C++ addon or the TypeScript twin. */
+export type Backend = 'native' | 'js';

@@ -1,0 +1,138 @@
+// The TypeScript core: the executable reference of native/engine.cc, line for line, in bytes.
+// B = sample bytes, C = chunk bytes, H = hop bytes. Between calls:
+//   - skip > 0 only while have == 0: inside the gap between two windows (hop > size);
+//   - have < C: bytes of the current window received so far;
+//   - held: bytes at the window's front that the previous chunk already held (overlap);
+//   - phase: bytes received since the stream started, modulo B.
+import type { ResolvedOptions } from '../options.js';
+import { FLUSH_OK, FLUSH_STRAY, FLUSH_TAIL, type Engine } from './engine.js';
+
+export class JsEngine implements Engine {
+  readonly #sample: number;
+  readonly #chunk: number;
+  readonly #hop: number;
+  readonly #alignBytes: number;
+  readonly #tail: ResolvedOptions['tail'];
+  readonly #fill: Uint8Array;
+  #window: Uint8Array | undefined; // chunk bytes once needed; [0, have) is the window
+  #have = 0;
+  #held = 0;
+  #skip = 0;
+  #phase = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.#sample = options.sampleBytes;
+    this.#chunk = options.chunkBytes;
+    this.#hop = options.hopBytes;
+    this.#alignBytes = options.align * options.sampleBytes;
+    this.#tail = options.tail;
+    this.#fill = options.fillBytes;
+  }
+
+  get needed(): number {
+    return this.#skip + this.#chunk - this.#have;
+  }
+
+  get pending(): number {
+    const whole = this.#finalBytes();
+    return whole === 0 ? 0 : (whole - this.#held) / this.#sample;
+  }
+
+  push(input: Uint8Array, out: Uint8Array | undefined): void {
+    const chunk = this.#chunk;
+    let len = input.byteLength;
+    let at = 0; // next input byte
+    let written = 0;
+    this.#phase = (this.#phase + len) % this.#sample;
+    // True while the window's `have` bytes are input[at - have, at); false while in #window.
+    let inInput = this.#have === 0;
+    while (len > 0) {
+      if (this.#skip > 0) {
+        const d = Math.min(this.#skip, len);
+        this.#skip -= d;
+        at += d;
+        len -= d;
+        continue;
+      }
+      if (inInput) {
+        const need = chunk - this.#have;
+        if (len < need) break; // the rest of the burst is saved below
+        out!.set(input.subarray(at - this.#have, at + need), written);
+        written += chunk;
+        at += need;
+        len -= need;
+        this.#nextWindow();
+        continue;
+      }
+      const window = this.#window!;
+      const d = Math.min(chunk - this.#have, len);
+      window.set(input.subarray(at, at + d), this.#have);
+      this.#have += d;
+      at += d;
+      len -= d;
+      if (this.#have < chunk) break;
+      out!.set(window, written);
+      written += chunk;
+      this.#nextWindow();
+      // The next window begins with the last `have` bytes of that chunk: in the input if this
+      // burst brought that many, else moved to the front of #window.
+      if (this.#have <= at) inInput = true;
+      else window.copyWithin(0, chunk - this.#have, chunk);
+    }
+    if (inInput && this.#have + len > 0) {
+      this.#window ??= new Uint8Array(chunk);
+      this.#window.set(input.subarray(at - this.#have, at + len));
+      this.#have += len;
+    }
+  }
+
+  planFlush(): readonly [status: number, bytes: number] {
+    const whole = this.#finalBytes();
+    if (this.#phase !== 0 && this.#tail !== 'drop') return [FLUSH_STRAY, whole];
+    if (whole === 0) return [FLUSH_OK, 0];
+    switch (this.#tail) {
+      case 'emit':
+        return [FLUSH_OK, whole];
+      case 'pad': {
+        const padded = Math.ceil(whole / this.#alignBytes) * this.#alignBytes;
+        return [FLUSH_OK, Math.min(padded, this.#chunk)];
+      }
+      case 'drop':
+        return [FLUSH_OK, 0];
+      case 'error':
+        return [FLUSH_TAIL, whole];
+    }
+  }
+
+  flush(out: Uint8Array | undefined): number {
+    const [status, bytes] = this.planFlush();
+    if (bytes > 0) {
+      const whole = this.#finalBytes();
+      out!.set(this.#window!.subarray(0, whole));
+      for (let at = whole; at < bytes; at += this.#sample) out!.set(this.#fill, at);
+    }
+    this.reset();
+    return status;
+  }
+
+  reset(): void {
+    this.#have = this.#held = this.#skip = this.#phase = 0;
+  }
+
+  #nextWindow(): void {
+    if (this.#hop < this.#chunk) {
+      this.#have = this.#held = this.#chunk - this.#hop;
+    } else {
+      this.#have = this.#held = 0;
+      this.#skip = this.#hop - this.#chunk;
+    }
+  }
+
+  /** Whole-sample bytes the final chunk would hold; 0 if none of them is new. */
+  #finalBytes(): number {
+    const whole = this.#have - (this.#have % this.#sample);
+    return whole > this.#held ? whole : 0;
+  }
+}
+
+export const createJsEngine = (options: ResolvedOptions): Engine => new JsEngine(options);

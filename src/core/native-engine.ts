@@ -1,0 +1,78 @@
+// The native core (Node only): the C++ engine through native/binding.cc.
+import { createRequire } from 'node:module';
+import type { ResolvedOptions } from '../options.js';
+import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
+
+interface NativeBinding {
+  push(input: Uint8Array, out: Uint8Array | undefined): void;
+  planFlush(): [number, number];
+  flush(out: Uint8Array | undefined): number;
+  reset(): void;
+  readonly pending: number;
+}
+type NativeConstructor = new (
+  sampleBytes: number, size: number, hop: number, tail: number, align: number, fill: Uint8Array,
+) => NativeBinding;
+
+/** Where cmake-js puts the addon, relative to this file in src/core/ or dist/core/. */
+export const ADDON_PATH = '../../build/Release/reframe.node';
+
+/** Loads the addon; throws an Error saying what to run when it is missing or cannot load. */
+export function loadNative(): EngineFactory {
+  let NativeEngine: NativeConstructor;
+  try {
+    ({ NativeEngine } = createRequire(import.meta.url)(ADDON_PATH) as { NativeEngine: NativeConstructor });
+  } catch (cause) {
+    throw new Error(
+      'reframe: the native addon (build/Release/reframe.node) could not be loaded. Build it with ' +
+        '`npm rebuild reframe` (it needs cmake and a C++17 compiler; under npm 11, approve the install ' +
+        'script first: see the README), or run the TypeScript core with REFRAME_BACKEND=js.',
+      { cause },
+    );
+  }
+  return (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options);
+}
+
+// JS side of the native core. The C++ engine keeps the framing state; this wrapper mirrors only
+// the bytes received (`#received`) so that sizing a burst's output costs no second native call.
+class NativeCore implements Engine {
+  readonly #native: NativeBinding;
+  readonly #chunk: number;
+  readonly #hop: number;
+  #received = 0; // bytes since the stream started; chunk k ends at byte k·hop + chunk
+
+  constructor(NativeEngine: NativeConstructor, o: ResolvedOptions) {
+    this.#native = new NativeEngine(o.sampleBytes, o.size, o.hop, TAIL_CODES[o.tail], o.align, o.fillBytes);
+    this.#chunk = o.chunkBytes;
+    this.#hop = o.hopBytes;
+  }
+
+  get needed(): number {
+    const received = this.#received;
+    const done = received < this.#chunk ? 0 : Math.floor((received - this.#chunk) / this.#hop) + 1;
+    return done * this.#hop + this.#chunk - received;
+  }
+
+  get pending(): number {
+    return this.#native.pending;
+  }
+
+  push(input: Uint8Array, out: Uint8Array | undefined): void {
+    this.#native.push(input, out);
+    this.#received += input.byteLength;
+  }
+
+  planFlush(): readonly [status: number, bytes: number] {
+    return this.#native.planFlush();
+  }
+
+  flush(out: Uint8Array | undefined): number {
+    this.#received = 0;
+    return this.#native.flush(out);
+  }
+
+  reset(): void {
+    this.#received = 0;
+    this.#native.reset();
+  }
+}

@@ -1,0 +1,24 @@
+// Which core and which allocator the faces use. Defaults are portable (TypeScript core, plain
+// Uint8Array); the Node entry installs the native core and Node's allocator before any face runs.
+import type { Backend, EngineFactory } from './engine.js';
+import { createJsEngine } from './js-engine.js';
+
+export interface Runtime {
+  readonly backend: Backend;
+  readonly createEngine: EngineFactory;
+  /**
+   * Output memory for `bytes` bytes, starting at offset 0 of its own ArrayBuffer. The engine
+   * overwrites every byte, so it may be uninitialized; it must never be shared with other owners.
+   */
+  readonly alloc: (bytes: number) => Uint8Array;
+}
+
+export const runtime: Runtime = {
+  backend: 'js',
+  createEngine: createJsEngine,
+  alloc: (bytes) => new Uint8Array(bytes),
+};
+
+export function useRuntime(next: Runtime): void {
+  Object.assign(runtime, next);
+}

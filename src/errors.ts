@@ -1,0 +1,48 @@
+/** Error codes of reframe (SPEC.md): stable, safe to branch on. */
+export type ReframeErrorCode = 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL';
+
+/** An error with one of reframe's codes. `tail`, when present, holds samples that could not be handed out. */
+export interface ReframeError extends Error {
+  code: ReframeErrorCode;
+  tail?: ArrayBufferView;
+}
+
+function coded<E extends Error>(error: E, code: ReframeErrorCode): E & { code: ReframeErrorCode } {
+  Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  return error as E & { code: ReframeErrorCode };
+}
+
+/** Describes a value for a message without calling user code (no toString, no getters). */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
+  return `an ${Object.prototype.toString.call(value).slice(8, -1)}`.replace(/^an ([^AEIOU])/, 'a $1');
+}
+
+/** A bad option: TypeError for a value of the wrong kind, RangeError for one out of range. */
+export function optionError(kind: 'type' | 'range', option: string, value: unknown, expected: string): Error {
+  const message = `reframe: option '${option}' must be ${expected}; got ${describe(value)}`;
+  return coded(kind === 'type' ? new TypeError(message) : new RangeError(message), 'ERR_REFRAME_OPTION');
+}
+
+/** A burst (or the end of a stream) that cannot be re-framed. */
+export function inputError(message: string, tail?: ArrayBufferView): TypeError {
+  const error = coded(new TypeError(`reframe: ${message}`), 'ERR_REFRAME_INPUT');
+  if (tail !== undefined) Object.assign(error, { tail });
+  return error;
+}
+
+/** `tail: 'error'` and the stream ended with a partial chunk, kept in `tail`. */
+export function tailError(tail: ArrayBufferView, samples: number, size: number): Error {
+  const error = coded(
+    new Error(`reframe: the stream ended with a partial chunk of ${samples} of ${size} samples (tail: 'error')`),
+    'ERR_REFRAME_TAIL',
+  );
+  return Object.assign(error, { tail });
+}

@@ -1,0 +1,49 @@
+// Input normalisation: every burst becomes a Uint8Array view of its bytes (never a copy, except
+// strings, which must be encoded).
+import { describe, inputError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+
+/** What a face accepts as one burst (strings only where SPEC allows them). */
+export type Burst = ArrayBufferView | ArrayBufferLike | string;
+
+const typedArrayTag = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype) as object,
+  Symbol.toStringTag,
+)!.get as (this: unknown) => string | undefined;
+const textEncoder = new TextEncoder();
+
+function isArrayBuffer(value: unknown): value is ArrayBufferLike {
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
+}
+
+/**
+ * The bytes of one burst. Raw bytes (Uint8Array, Buffer, DataView, ArrayBuffer) pass as they are;
+ * a typed array must be of the option's own element type; strings are UTF-8 (or `encode`'s) bytes
+ * where `strings` allows them and the type is uint8. Anything else is ERR_REFRAME_INPUT.
+ */
+export function toBytes(
+  burst: unknown,
+  options: ResolvedOptions,
+  strings: boolean,
+  encode: (text: string) => Uint8Array = (text) => textEncoder.encode(text),
+): Uint8Array {
+  if (ArrayBuffer.isView(burst)) {
+    const tag = typedArrayTag.call(burst);
+    const own = options.info.array.name;
+    if (tag === undefined /* DataView */ || tag === 'Uint8Array' || tag === own ||
+        (tag === 'Uint8ClampedArray' && own === 'Uint8Array')) {
+      return tag === 'Uint8Array' ? (burst as Uint8Array)
+        : new Uint8Array(burst.buffer, burst.byteOffset, burst.byteLength);
+    }
+    throw inputError(`a ${tag} is not ${options.type} samples: pass a ${own}, or raw bytes (Uint8Array, DataView, ArrayBuffer)`);
+  }
+  if (isArrayBuffer(burst)) return new Uint8Array(burst);
+  if (typeof burst === 'string') {
+    if (strings && options.type === 'uint8') return encode(burst);
+    throw inputError(strings
+      ? `strings are bytes only with type 'uint8', not '${options.type}'`
+      : 'strings are not accepted here: pass bytes (Uint8Array) or typed samples');
+  }
+  throw inputError(`a burst must be a typed array, DataView or ArrayBuffer${strings ? ' (or a string)' : ''}; got ${describe(burst)}`);
+}

@@ -1,0 +1,99 @@
+// What every face shares: one engine, its output memory, and typed chunks. Faces decide only how
+// many chunks to produce at a time (all of them, or as many as their consumer wants).
+import { inputError, tailError } from './errors.js';
+import { FLUSH_OK, FLUSH_TAIL, type Engine } from './core/engine.js';
+import { runtime } from './core/runtime.js';
+import type { ResolvedOptions } from './options.js';
+import type { AnyChunk } from './types.js';
+
+/** Makes a chunk: a typed view of `byteLength` bytes that nothing else writes to. */
+export type MakeChunk = (buffer: ArrayBufferLike, byteOffset: number, byteLength: number) => AnyChunk;
+
+/** One output allocation holds at most this much (or one chunk), so memory stays bounded. */
+export const SLAB_BYTES = 1 << 20;
+
+export function typedChunks(options: ResolvedOptions): MakeChunk {
+  const View = options.info.array;
+  const shift = Math.log2(View.BYTES_PER_ELEMENT);
+  return (buffer, byteOffset, byteLength) => new View(buffer, byteOffset, byteLength >>> shift);
+}
+
+export class Reframer {
+  readonly options: ResolvedOptions;
+  /** Chunks per output slab: what one engine call completes at most. */
+  readonly slabChunks: number;
+  readonly #engine: Engine;
+  readonly #make: MakeChunk;
+
+  constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
+    this.options = options;
+    this.slabChunks = Math.max(1, Math.floor(SLAB_BYTES / options.chunkBytes));
+    this.#engine = runtime.createEngine(options);
+    this.#make = make;
+  }
+
+  get pending(): number {
+    return this.#engine.pending;
+  }
+
+  /** Chunks that `bytes` more would complete. */
+  chunksFor(bytes: number): number {
+    const need = this.#engine.needed;
+    return bytes < need ? 0 : 1 + Math.floor((bytes - need) / this.options.hopBytes);
+  }
+
+  /**
+   * Feeds `bytes` from `offset` on, stopping once `max` chunks are complete (one engine call).
+   * Appends the chunks to `into` and returns the offset of the first byte not consumed.
+   */
+  step(bytes: Uint8Array, offset: number, max: number, into: AnyChunk[]): number {
+    const { chunkBytes, hopBytes } = this.options;
+    const rest = bytes.byteLength - offset;
+    let count = this.chunksFor(rest);
+    let take = rest;
+    if (count > max) {
+      count = max;
+      take = this.#engine.needed + (max - 1) * hopBytes; // ends exactly where chunk `max` does
+    }
+    const input = offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
+    if (count === 0) {
+      this.#engine.push(input, undefined);
+      return offset + take;
+    }
+    const out = runtime.alloc(count * chunkBytes);
+    this.#engine.push(input, out);
+    const { buffer, byteOffset } = out;
+    for (let i = 0; i < count; i++) into.push(this.#make(buffer, byteOffset + i * chunkBytes, chunkBytes));
+    return offset + take;
+  }
+
+  /** Every chunk `bytes` completes, in slabs of at most `slabChunks`. */
+  pushAll(bytes: Uint8Array, into: AnyChunk[]): void {
+    let offset = 0;
+    do offset = this.step(bytes, offset, this.slabChunks, into);
+    while (offset < bytes.byteLength);
+  }
+
+  /**
+   * Ends the stream: the final chunk per the tail policy, if any, or a coded error (ERR_REFRAME_TAIL,
+   * or ERR_REFRAME_INPUT when it ends inside a sample). Either way a fresh stream starts.
+   */
+  flush(): AnyChunk | undefined {
+    const [status, bytes] = this.#engine.planFlush();
+    const out = bytes > 0 ? runtime.alloc(bytes) : undefined;
+    this.#engine.flush(out);
+    const tail = out && this.#make(out.buffer, out.byteOffset, bytes);
+    if (status === FLUSH_OK) return tail;
+    const samples = bytes / this.options.sampleBytes;
+    if (status === FLUSH_TAIL) throw tailError(tail!, samples, this.options.size);
+    throw inputError(
+      `the stream ended inside a sample (${this.options.sampleBytes} bytes each)` +
+        (tail ? `; the ${samples} whole samples before it are in error.tail` : ''),
+      tail,
+    );
+  }
+
+  reset(): void {
+    this.#engine.reset();
+  }
+}
