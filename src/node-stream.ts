@@ -88,13 +88,11 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   }
 
   override _read(size: number): void {
-    if (this.#failure && this.readableLength === 0) {
-      const { error, callback } = this.#failure;
-      this.#failure = undefined;
-      callback(error);
+    if (this.#failure) {
+      this.#deliverFailure();
     } else if (this.#work) {
       this.#produce();
-    } else if (!this.#failure) {
+    } else {
       super._read(size);
     }
   }
@@ -145,8 +143,20 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
 
   // Errors the stream once the chunks completed before the error have been read.
   #fail(error: Error, callback: TransformCallback): void {
-    if (this.readableLength === 0) callback(error);
-    else this.#failure = { error, callback };
+    this.#failure = { error, callback };
+    this.#deliverFailure();
+  }
+
+  #deliverFailure(): void {
+    if (this.readableLength === 0) {
+      const { error, callback } = this.#failure!;
+      this.#failure = undefined;
+      callback(error);
+      return;
+    }
+    // Chunks are still buffered: wait for the next read(). Readable only calls _read() again once
+    // something was pushed (state.reading), and nothing will be, so clear that flag ourselves.
+    (this as unknown as { _readableState: { reading: boolean } })._readableState.reading = false;
   }
 }
 
