@@ -1,0 +1,36 @@
+// Small helpers the contract tests share: bytes of a chunk, coded-error assertions, stream collection.
+import { expect } from 'vitest';
+import type { Readable } from 'node:stream';
+
+/** The bytes a typed array (or any view) covers, copied, for exact comparison. */
+export function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+}
+
+/** `count` bytes counting up from `from` (mod 256): easy to tell apart in a failure message. */
+export function seq(count: number, from = 0): Uint8Array {
+  return Uint8Array.from({ length: count }, (_, i) => (from + i) & 0xff);
+}
+
+/** Runs `fn`, expects it to throw an error of class `kind` with `code`, and returns the error. */
+export function thrown(fn: () => unknown, code: string, kind: ErrorConstructor = Error): Error & { code: string; tail?: ArrayBufferView } {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error, 'expected a throw').toBeInstanceOf(kind);
+  expect((error as { code?: string }).code).toBe(code);
+  return error as Error & { code: string; tail?: ArrayBufferView };
+}
+
+/** Every item a readable emits, and the error it ends with, if any. Starts flowing mode. */
+export function collect<T = unknown>(readable: Readable): Promise<{ items: T[]; error: (Error & { code?: string; tail?: ArrayBufferView }) | undefined }> {
+  return new Promise((resolve) => {
+    const items: T[] = [];
+    readable.on('data', (item: T) => items.push(item));
+    readable.on('error', (error) => resolve({ items, error }));
+    readable.on('end', () => resolve({ items, error: undefined }));
+  });
+}
