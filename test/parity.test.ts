@@ -1,0 +1,191 @@
+// Randomized parity: the native core and the TypeScript core must agree on everything, for any
+// configuration and any way of splitting a stream into bursts (STYLE: every core has a twin).
+//
+// Each run draws a configuration (type, channels, size, hop, tail, fill, align) and a script of
+// pushes (lengths in bytes, so bursts end inside samples too), mid-stream flushes and resets, and
+// plays it on both cores at two levels:
+//   - the engines themselves: `needed` and `pending` after every call, the bytes every push writes,
+//     flush plans, statuses and bytes;
+//   - two Chunkers, one per core: identical chunks (type and bytes), pending after every push, and
+//     identical flush results or errors (class, code, tail bytes).
+// fast-check prints the seed and the shrunk counterexample on failure; replay with
+// REFRAME_PARITY_SEED=<seed> (and REFRAME_PARITY_PATH=<path>) npx vitest run test/parity.test.ts.
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import '../src/core/node-runtime.js';
+import { Chunker } from '../src/chunker.js';
+import { loadNative } from '../src/core/native-engine.js';
+import { createJsEngine } from '../src/core/js-engine.js';
+import { runtime, useRuntime, type Runtime } from '../src/core/runtime.js';
+import { resolveOptions, TAIL_POLICIES, type ChunkerOptions } from '../src/options.js';
+import { SAMPLE_TYPES, type SampleType } from '../src/types.js';
+import type { Engine, EngineFactory } from '../src/core/engine.js';
+
+// Loaded directly, whatever REFRAME_BACKEND says: a missing addon fails this file loudly.
+const createNative: EngineFactory = loadNative();
+const installed: Runtime = { ...runtime };
+const nativeRuntime: Runtime = { ...installed, backend: 'native', createEngine: createNative };
+
+const seed = process.env.REFRAME_PARITY_SEED === undefined ? undefined : Number(process.env.REFRAME_PARITY_SEED);
+const path = process.env.REFRAME_PARITY_PATH;
+
+type Op = { kind: 'push'; bytes: number; salt: number } | { kind: 'flush' } | { kind: 'reset' };
+interface Case {
+  options: ChunkerOptions;
+  ops: Op[];
+}
+
+const TYPES = Object.keys(SAMPLE_TYPES) as SampleType[];
+
+/** A configuration and a script of operations; `maxSize` samples per chunk, bursts up to `maxBurst` chunks. */
+function caseOf(maxSize: number, maxBurst: number, maxOps: number): fc.Arbitrary<Case> {
+  return fc
+    .record({
+      type: fc.constantFrom(...TYPES),
+      channels: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 3 })),
+      size: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: maxSize })),
+      hopKind: fc.constantFrom('same', 'overlap', 'gap', 'any'),
+      hopPick: fc.nat(),
+      tail: fc.constantFrom(...TAIL_POLICIES),
+      fill: fc.integer({ min: 0, max: 127 }),
+      alignPick: fc.option(fc.nat(), { nil: undefined }),
+    })
+    .chain(({ type, channels, size, hopKind, hopPick, tail, fill, alignPick }) => {
+      const hop =
+        hopKind === 'same' ? size
+        : hopKind === 'overlap' ? 1 + (hopPick % size)
+        : hopKind === 'gap' ? size + 1 + (hopPick % (size + 3))
+        : 1 + (hopPick % (3 * size + 2));
+      const options: ChunkerOptions = { type, channels, size, hop, tail };
+      if (tail === 'pad') {
+        options.fill = SAMPLE_TYPES[type].fill.kind === 'bigint' ? BigInt(fill) : fill;
+        if (alignPick !== undefined) options.align = 1 + (alignPick % size);
+      }
+      const { sampleBytes, chunkBytes } = resolveOptions(options);
+      const burst = fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 2 * sampleBytes }) },
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: chunkBytes + sampleBytes }) },
+        { weight: 2, arbitrary: fc.integer({ min: 0, max: maxBurst * (chunkBytes + hop * sampleBytes) }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }).map((k) => k * hop * sampleBytes) },
+      );
+      const op: fc.Arbitrary<Op> = fc.oneof(
+        { weight: 12, arbitrary: fc.record({ kind: fc.constant('push' as const), bytes: burst, salt: fc.nat(255) }) },
+        { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
+        { weight: 1, arbitrary: fc.constant({ kind: 'reset' as const }) },
+      );
+      return fc.record({ options: fc.constant(options), ops: fc.array(op, { maxLength: maxOps }) });
+    });
+}
+
+/** Bytes that differ from burst to burst and from position to position. */
+function burstBytes(length: number, salt: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 31 + salt * 7 + (i >> 8)) & 0xff;
+  return bytes;
+}
+
+/** Bytes as a short string to compare: the length and a digest (large bursts stay cheap to compare). */
+const digest = (view: ArrayBufferView | undefined): string | undefined =>
+  view && `${view.byteLength}:${createHash('sha1').update(new Uint8Array(view.buffer, view.byteOffset, view.byteLength)).digest('hex')}`;
+
+/** A chunk as something toEqual can compare across cores: its class and its bytes. */
+const describeChunk = (chunk: ArrayBufferView) => [chunk.constructor.name, digest(chunk)];
+
+function flushOutcome(chunker: Chunker<SampleType>): unknown {
+  try {
+    return { chunks: chunker.flush().map(describeChunk) };
+  } catch (error) {
+    const e = error as Error & { code?: string; tail?: ArrayBufferView };
+    return { error: e.constructor.name, code: e.code, tail: digest(e.tail) };
+  }
+}
+
+function chunkerOn(core: Runtime, options: ChunkerOptions): Chunker<SampleType> {
+  useRuntime(core);
+  try {
+    return new Chunker(options as ChunkerOptions<SampleType>);
+  } finally {
+    useRuntime(installed);
+  }
+}
+
+/** Feeds one burst to an engine the way the Reframer does: `out` sized from `needed`. */
+function enginePush(engine: Engine, input: Uint8Array, hopBytes: number, chunkBytes: number): string {
+  const need = engine.needed;
+  const count = input.byteLength < need ? 0 : 1 + Math.floor((input.byteLength - need) / hopBytes);
+  const out = count > 0 ? new Uint8Array(count * chunkBytes) : undefined;
+  engine.push(input, out);
+  return digest(out) ?? '';
+}
+
+function engineFlush(engine: Engine): unknown {
+  const plan = engine.planFlush();
+  const out = plan[1] > 0 ? new Uint8Array(plan[1]) : undefined;
+  const status = engine.flush(out);
+  return { plan: [...plan], status, out: digest(out) };
+}
+
+/** Plays one case on the native core and its twin; any difference fails with the step that showed it. */
+function play({ options, ops }: Case, twin: EngineFactory = createJsEngine): void {
+  const resolved = resolveOptions(options);
+  const engines = [createNative(resolved), twin(resolved)] as const;
+  const twinRuntime: Runtime = { ...installed, backend: 'js', createEngine: twin };
+  const chunkers = [chunkerOn(nativeRuntime, options), chunkerOn(twinRuntime, options)] as const;
+  const state = (step: number) => ({
+    step,
+    needed: engines.map((e) => e.needed),
+    enginePending: engines.map((e) => e.pending),
+    chunkerPending: chunkers.map((c) => c.pending),
+  });
+  const same = (step: number, what: string, [native, js]: readonly unknown[]) =>
+    expect(js, `step ${step}: ${what}`).toEqual(native);
+
+  same(-1, 'state', [state(-1), state(-1)].map((s) => ({ ...s, needed: s.needed[0] })));
+  [...ops, { kind: 'flush' } as Op].forEach((op, step) => {
+    if (op.kind === 'push') {
+      const input = burstBytes(op.bytes, op.salt);
+      same(step, 'engine push', engines.map((e) => enginePush(e, input, resolved.hopBytes, resolved.chunkBytes)));
+      same(step, 'chunks', chunkers.map((c) => c.push(input).map(describeChunk)));
+    } else if (op.kind === 'flush') {
+      same(step, 'engine flush', engines.map(engineFlush));
+      same(step, 'chunker flush', chunkers.map(flushOutcome));
+    } else {
+      for (const e of engines) e.reset();
+      for (const c of chunkers) c.reset();
+    }
+    const s = state(step);
+    same(step, 'needed', s.needed);
+    same(step, 'engine pending', s.enginePending);
+    same(step, 'chunker pending', s.chunkerPending);
+    same(step, 'engine vs chunker pending', [s.enginePending[0], s.chunkerPending[0]]);
+  });
+}
+
+describe('the native and TypeScript cores agree', () => {
+  it('on 3,000 random small configurations and burst scripts', () => {
+    fc.assert(fc.property(caseOf(24, 3, 24), (c) => play(c)), { numRuns: 3000, seed, path, includeErrorInReport: true });
+  });
+
+  it('on 100 random large configurations (bursts of many chunks, output in several slabs)', () => {
+    fc.assert(fc.property(caseOf(3000, 20, 6), (c) => play(c)), { numRuns: 100, seed, path, includeErrorInReport: true });
+  });
+
+  it('finds a twin that differs (the sweep can fail)', () => {
+    // A deliberately broken twin: it reports one sample too many as pending, with hop > size only.
+    const broken: EngineFactory = (options) => {
+      const engine = createJsEngine(options);
+      const off = options.hop > options.size ? 1 : 0;
+      return {
+        get needed() { return engine.needed; },
+        get pending() { return engine.pending === 0 ? 0 : engine.pending + off; },
+        push: (input, out) => engine.push(input, out),
+        planFlush: () => engine.planFlush(),
+        flush: (out) => engine.flush(out),
+        reset: () => engine.reset(),
+      };
+    };
+    expect(() => fc.assert(fc.property(caseOf(24, 3, 24), (c) => play(c, broken)), { numRuns: 3000, seed, includeErrorInReport: true }))
+      .toThrow(/step \d+: engine pending/);
+  });
+});
