@@ -2,9 +2,12 @@
 // (built by `pretest`), with small inputs and a time bound, and its output is checked against facts
 // computed here.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT = 15_000;
@@ -47,5 +50,97 @@ describe('examples', () => {
     const full = Math.floor(size / 1024);
     expect(out).toContain(`→ ${full + (size % 1024 ? 1 : 0)} chunks: ${full} × 1024 bytes + a tail of ${size % 1024} bytes`);
     expect(out.trimEnd().split('\n').length).toBeLessThanOrEqual(32);
+  });
+
+  describe('hash-pieces.mjs', () => {
+    let dir: string;
+    let file: string;
+    let data: Buffer;
+    beforeAll(() => {
+      // 40 pieces of 1000 bytes and a 321-byte last piece, of bytes that differ piece by piece.
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reframe-hash-'));
+      file = path.join(dir, 'data.bin');
+      data = Buffer.from(Array.from({ length: 40_321 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+      fs.writeFileSync(file, data);
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const pieceLines = (out: string) => [...out.matchAll(/^piece +(\d+) +(\d+) bytes +([0-9a-f]{64})$/gm)]
+      .map((m) => ({ index: Number(m[1]), length: Number(m[2]), hash: m[3] }));
+
+    it('--all lists every piece with the SHA-256 computed here', async () => {
+      const out = ok(await run('hash-pieces.mjs', file, '--piece-size', '1000', '--all'));
+      const expected = Array.from({ length: 41 }, (_, i) => {
+        const piece = data.subarray(i * 1000, (i + 1) * 1000);
+        return { index: i, length: piece.length, hash: sha256(piece) };
+      });
+      expect(pieceLines(out)).toEqual(expected);
+      expect(out).toContain('41 pieces, 39.4 KiB hashed');
+    });
+
+    it('a large file lists its first and last pieces with progress lines in between', async () => {
+      const out = ok(await run('hash-pieces.mjs', file, '--piece-size', '1KiB'));
+      const lines = pieceLines(out);
+      expect(lines.map((l) => l.index)).toEqual([0, 1, 2, 3, 39]);
+      expect(lines[4]).toEqual({ index: 39, length: 40_321 - 39 * 1024, hash: sha256(data.subarray(39 * 1024)) });
+      expect(out).toMatch(/… \d+\/40 pieces, .* \(2\d%\)/);
+      expect(out).toContain('40 pieces, 39.4 KiB hashed');
+    });
+  });
+
+  describe('tcp-records.mjs', () => {
+    it('verifies every record a client wrote in segments that split records', async () => {
+      const out = ok(await run('tcp-records.mjs', '--records', '500', '--size', '48'));
+      const client = /client: 500 records of 48 bytes written in (\d+) segments .*; (\d+) records split across segments/.exec(out);
+      expect(client).not.toBeNull();
+      expect(Number(client![2])).toBeGreaterThan(0);
+      expect(out).toMatch(/server: \d+ reads from the socket → 500 records re-framed, 500 verified \(sequence and CRC-32\), 0 bad/);
+    });
+
+    it('reports a corrupted record and exits 1', async () => {
+      const result = await run('tcp-records.mjs', '--records', '100', '--corrupt', '42');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('100 records re-framed, 99 verified');
+      expect(result.stdout).toContain('record 42: CRC-32 mismatch');
+    });
+  });
+
+  describe('dsp-frames.mjs', () => {
+    // The bin of a tone of f Hz in an N-point FFT at rate R: round(f·N/R), negative ones from N down.
+    const binOf = (freq: number, rate: number) => (Math.round((freq * 1024) / rate) + 1024) % 1024;
+    // Frames of 1024 with hop 512 over `total` samples: every whole window, then one padded window
+    // if samples are left that no whole window held.
+    const framesOf = (total: number) => {
+      const whole = Math.floor((total - 1024) / 512) + 1;
+      return whole + (total > (whole - 1) * 512 + 1024 ? 1 : 0);
+    };
+
+    it.each([
+      [12_500, 48_000, '1'],
+      [-5_000, 48_000, '0.1'],
+      [440, 8_000, '0.5'],
+    ])('finds a %d Hz tone at %d samples/s in every frame', async (freq, rate, seconds) => {
+      const frames = framesOf(Math.round(Number(seconds) * rate));
+      const out = ok(await run('dsp-frames.mjs', `--freq=${freq}`, '--rate', String(rate), '--seconds', seconds));
+      expect(out).toContain(`→ ${frames} frames of 1024 samples, hop 512`);
+      expect(out).toContain(`peak bin ${binOf(freq, rate)} (`);
+      expect(out).toContain(`in ${frames} of ${frames} frames`);
+    });
+  });
+
+  describe('mpeg-ts.mjs', () => {
+    it('re-frames a synthesised stream into packets whose sync bytes all check', async () => {
+      const out = ok(await run('mpeg-ts.mjs', '--packets', '1000'));
+      expect(out).toMatch(/synthesised stream: \d+ bursts → 1000 packets of 188 bytes\n/);
+      expect(out).toContain('sync byte 0x47: 1000 OK, 0 bad');
+      expect(out).toMatch(/PID 0x0100: +600 packets, 0 continuity errors/);
+    });
+
+    it('a stream shifted by stray bytes fails the sync check and exits 1', async () => {
+      const result = await run('mpeg-ts.mjs', '--packets', '100', '--junk', '5');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('sync byte 0x47: 0 OK, 100 bad');
+    });
   });
 });
