@@ -1,0 +1,353 @@
+// Tests of reframe::Engine without Node: plain C++17, a tiny assert harness, run by ctest (and under
+// ASan + UBSan in CI: scripts/test-native.sh). Each test names the SPEC.md behaviour it guards.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine.h"
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+using reframe::Config;
+using reframe::Engine;
+using reframe::FlushPlan;
+using reframe::FlushStatus;
+using reframe::TailPolicy;
+
+struct Case {
+  const char* name;
+  std::function<void()> run;
+};
+std::vector<Case>& Cases() {
+  static std::vector<Case> cases;
+  return cases;
+}
+struct Register {
+  Register(const char* name, std::function<void()> run) { Cases().push_back({name, std::move(run)}); }
+};
+#define TEST(name) \
+  void name();     \
+  const Register register_##name(#name, name); \
+  void name()
+
+int failures = 0;
+#define CHECK(cond)                                                           \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      std::fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                             \
+    }                                                                         \
+  } while (0)
+#define CHECK_EQ(a, b)                                                                    \
+  do {                                                                                    \
+    const auto va = (a);                                                                  \
+    const auto vb = (b);                                                                  \
+    if (!(va == vb)) {                                                                    \
+      std::fprintf(stderr, "  %s:%d: %s == %s failed (%lld vs %lld)\n", __FILE__, __LINE__, #a, #b, \
+                   static_cast<long long>(va), static_cast<long long>(vb));              \
+      ++failures;                                                                         \
+    }                                                                                     \
+  } while (0)
+#define CHECK_BYTES(a, b) CHECK((a) == (b))
+
+Config Make(size_t sample_bytes, size_t size, size_t hop, TailPolicy tail = TailPolicy::kEmit,
+            size_t align = 0, uint8_t fill = 0) {
+  Config c;
+  c.sample_bytes = sample_bytes;
+  c.size = size;
+  c.hop = hop;
+  c.tail = tail;
+  c.align = align ? align : size;
+  c.fill.assign(sample_bytes, fill);
+  return c;
+}
+
+// Bytes 0, 1, 2, ... of a stream (mod 251, so a misplaced byte shows), from `from` on.
+Bytes Stream(size_t from, size_t len) {
+  Bytes b(len);
+  for (size_t i = 0; i < len; ++i) b[i] = static_cast<uint8_t>((from + i) % 251);
+  return b;
+}
+
+// Pushes one burst; returns its chunks, checking the engine writes exactly chunks_for() chunks
+// (a canary after the output region must survive).
+std::vector<Bytes> Push(Engine& e, const Bytes& in) {
+  const size_t n = e.chunks_for(in.size());
+  const size_t C = e.chunk_bytes();
+  Bytes out(n * C + 16, 0xEE);
+  e.push(in.data(), in.size(), n ? out.data() : nullptr);
+  for (size_t i = n * C; i < out.size(); ++i) CHECK_EQ(out[i], 0xEE);
+  std::vector<Bytes> chunks;
+  for (size_t k = 0; k < n; ++k) chunks.emplace_back(out.begin() + k * C, out.begin() + (k + 1) * C);
+  return chunks;
+}
+
+Bytes Flush(Engine& e, FlushStatus* status) {
+  const FlushPlan plan = e.plan_flush();
+  Bytes out(plan.out_bytes + 16, 0xEE);
+  *status = e.flush(plan.out_bytes ? out.data() : nullptr);
+  CHECK(*status == plan.status);
+  for (size_t i = plan.out_bytes; i < out.size(); ++i) CHECK_EQ(out[i], 0xEE);
+  out.resize(plan.out_bytes);
+  return out;
+}
+
+TEST(original_example_complex64_size_64) {
+  // issue 2: complex64 (8-byte samples), size 64, bursts of 7, 50, 1, 40, 180, 3 samples.
+  Engine e(Make(8, 64, 64));
+  const size_t bursts[] = {7, 50, 1, 40, 180, 3};
+  const size_t counts[] = {0, 0, 0, 1, 3, 0};
+  size_t at = 0;
+  std::vector<Bytes> all;
+  for (int i = 0; i < 6; ++i) {
+    const auto chunks = Push(e, Stream(at, bursts[i] * 8));
+    at += bursts[i] * 8;
+    CHECK_EQ(chunks.size(), counts[i]);
+    all.insert(all.end(), chunks.begin(), chunks.end());
+  }
+  CHECK_EQ(e.pending(), 25u);
+  for (size_t k = 0; k < all.size(); ++k) CHECK_BYTES(all[k], Stream(k * 512, 512));
+}
+
+TEST(chunk_k_holds_samples_k_hop_to_k_hop_plus_size) {
+  // Overlap (hop < size), back to back and gaps (hop > size), whatever the burst sizes.
+  for (size_t B : {1, 3, 8}) {
+    for (size_t size : {1, 2, 5, 16}) {
+      for (size_t hop : {1, 2, 3, 5, 7, 16, 21}) {
+        for (size_t burst : {1, 2, 7, 64, 1000}) {
+          Engine e(Make(B, size, hop));
+          const Bytes stream = Stream(0, 3000);
+          std::vector<Bytes> chunks;
+          for (size_t at = 0; at < stream.size(); at += burst) {
+            const size_t len = std::min(burst, stream.size() - at);
+            const auto got = Push(e, Bytes(stream.begin() + at, stream.begin() + at + len));
+            chunks.insert(chunks.end(), got.begin(), got.end());
+          }
+          const size_t samples = stream.size() / B;
+          const size_t expected = samples < size ? 0 : (samples - size) / hop + 1;
+          CHECK_EQ(chunks.size(), expected);
+          for (size_t k = 0; k < chunks.size(); ++k) CHECK_BYTES(chunks[k], Stream(k * hop * B, size * B));
+        }
+      }
+    }
+  }
+}
+
+TEST(window_kept_in_buffer_across_bursts_with_overlap) {
+  // The path where the next window's overlap is moved inside the engine's buffer: a chunk completed
+  // by a burst shorter than the overlap. size 8, hop 2 (overlap 6), bursts of 1..3 bytes.
+  Engine e(Make(1, 8, 2));
+  const Bytes stream = Stream(0, 200);
+  std::vector<Bytes> chunks;
+  size_t at = 0;
+  for (size_t i = 0; at < stream.size(); ++i) {
+    const size_t len = std::min<size_t>(1 + i % 3, stream.size() - at);
+    const auto got = Push(e, Bytes(stream.begin() + at, stream.begin() + at + len));
+    chunks.insert(chunks.end(), got.begin(), got.end());
+    at += len;
+  }
+  CHECK_EQ(chunks.size(), (200u - 8) / 2 + 1);
+  for (size_t k = 0; k < chunks.size(); ++k) CHECK_BYTES(chunks[k], Stream(2 * k, 8));
+}
+
+TEST(pending_counts_new_whole_samples_only) {
+  Engine overlap(Make(2, 4, 1));  // overlap 3 samples
+  Push(overlap, Stream(0, 8));    // one chunk, samples 0..3
+  CHECK_EQ(overlap.pending(), 0u);  // the window holds samples 1..3, all held already
+  Push(overlap, Stream(8, 1));      // half a sample
+  CHECK_EQ(overlap.pending(), 0u);
+  Push(overlap, Stream(9, 1));  // sample 4 completes a chunk
+  CHECK_EQ(overlap.pending(), 0u);
+
+  Engine gap(Make(1, 2, 5));  // keep 2 of every 5
+  Push(gap, Stream(0, 3));    // chunk [0,1], then sample 2 is in the gap
+  CHECK_EQ(gap.pending(), 0u);
+  Push(gap, Stream(3, 3));  // 3, 4 skipped; sample 5 starts the next window
+  CHECK_EQ(gap.pending(), 1u);
+
+  Engine plain(Make(4, 10, 10));
+  Push(plain, Stream(0, 13));  // 3 samples and a stray byte
+  CHECK_EQ(plain.pending(), 3u);
+}
+
+TEST(tail_emit_pad_drop_error) {
+  const Bytes five = Stream(0, 5);
+  for (TailPolicy tail : {TailPolicy::kEmit, TailPolicy::kPad, TailPolicy::kDrop, TailPolicy::kError}) {
+    Engine e(Make(1, 8, 8, tail, 0, 0x7F));
+    Push(e, five);
+    FlushStatus status;
+    const Bytes out = Flush(e, &status);
+    switch (tail) {
+      case TailPolicy::kEmit:
+        CHECK(status == FlushStatus::kOk);
+        CHECK_BYTES(out, five);
+        break;
+      case TailPolicy::kPad: {
+        CHECK(status == FlushStatus::kOk);
+        Bytes padded = five;
+        padded.resize(8, 0x7F);
+        CHECK_BYTES(out, padded);
+        break;
+      }
+      case TailPolicy::kDrop:
+        CHECK(status == FlushStatus::kOk);
+        CHECK(out.empty());
+        break;
+      case TailPolicy::kError:
+        CHECK(status == FlushStatus::kTail);
+        CHECK_BYTES(out, five);
+        break;
+    }
+    CHECK_EQ(e.pending(), 0u);
+  }
+}
+
+TEST(pad_writes_fill_into_every_byte_of_each_padded_sample_up_to_align) {
+  Config c = Make(3, 10, 10, TailPolicy::kPad, 4);
+  c.fill = {0xA1, 0xB2, 0xC3};
+  Engine e(c);
+  Push(e, Stream(0, 5 * 3));  // 5 samples: padded to 8 (the next multiple of align 4)
+  FlushStatus status;
+  const Bytes out = Flush(e, &status);
+  CHECK(status == FlushStatus::kOk);
+  CHECK_EQ(out.size(), 8u * 3);
+  Bytes expected = Stream(0, 15);
+  for (int i = 0; i < 3; ++i) expected.insert(expected.end(), c.fill.begin(), c.fill.end());
+  CHECK_BYTES(out, expected);
+
+  Push(e, Stream(0, 9 * 3));  // 9 samples: the next multiple of 4 is 12, but never beyond size
+  CHECK_EQ(Flush(e, &status).size(), 10u * 3);
+}
+
+TEST(exact_fit_ends_with_no_extra_chunk_under_every_policy) {
+  for (TailPolicy tail : {TailPolicy::kEmit, TailPolicy::kPad, TailPolicy::kDrop, TailPolicy::kError}) {
+    for (size_t hop : {2, 4, 6}) {
+      Engine e(Make(2, 4, hop, tail));
+      // Exactly 3 chunks: (3 - 1) * hop + 4 samples (with hop 6 the last gap is not pending).
+      CHECK_EQ(Push(e, Stream(0, ((3 - 1) * hop + 4) * 2)).size(), 3u);
+      FlushStatus status;
+      CHECK(Flush(e, &status).empty());
+      CHECK(status == FlushStatus::kOk);
+    }
+  }
+}
+
+TEST(overlap_never_repeats_emitted_samples_as_a_short_chunk) {
+  Engine e(Make(1, 6, 2, TailPolicy::kError));
+  CHECK_EQ(Push(e, Stream(0, 10)).size(), 3u);  // chunks at 0, 2, 4; the window 6..9 holds 4 held samples
+  FlushStatus status;
+  CHECK(Flush(e, &status).empty());
+  CHECK(status == FlushStatus::kOk);
+
+  CHECK_EQ(Push(e, Stream(0, 11)).size(), 3u);  // sample 10 is new
+  const Bytes out = Flush(e, &status);
+  CHECK(status == FlushStatus::kTail);
+  CHECK_BYTES(out, Stream(6, 5));  // the whole window, 6..10
+}
+
+TEST(gap_samples_are_not_pending_and_not_flushed) {
+  Engine e(Make(1, 2, 5, TailPolicy::kError));
+  CHECK_EQ(Push(e, Stream(0, 4)).size(), 1u);
+  CHECK_EQ(e.chunks_for(1), 0u);  // sample 4 is still in the gap
+  CHECK_EQ(e.chunks_for(3), 1u);  // 4 (gap), 5, 6
+  FlushStatus status;
+  CHECK(Flush(e, &status).empty());
+  CHECK(status == FlushStatus::kOk);
+}
+
+TEST(stream_ending_inside_a_sample_is_a_stray_except_under_drop) {
+  for (TailPolicy tail : {TailPolicy::kEmit, TailPolicy::kPad, TailPolicy::kDrop, TailPolicy::kError}) {
+    Engine e(Make(4, 8, 8, tail));
+    Push(e, Stream(0, 3));
+    Push(e, Stream(3, 7));  // 10 bytes: 2 whole samples and 2 stray bytes
+    FlushStatus status;
+    const Bytes out = Flush(e, &status);
+    if (tail == TailPolicy::kDrop) {
+      CHECK(status == FlushStatus::kOk);
+      CHECK(out.empty());
+    } else {
+      CHECK(status == FlushStatus::kStraySample);
+      CHECK_BYTES(out, Stream(0, 8));
+    }
+    // A fresh stream: sample boundaries start over.
+    CHECK_EQ(Push(e, Stream(0, 32)).size(), 1u);
+    CHECK_EQ(e.pending(), 0u);
+    CHECK(Flush(e, &status).empty());
+    CHECK(status == FlushStatus::kOk);
+  }
+}
+
+TEST(reset_discards_everything_and_starts_a_fresh_stream) {
+  Engine e(Make(2, 4, 3));
+  Push(e, Stream(0, 13));
+  e.reset();
+  CHECK_EQ(e.pending(), 0u);
+  FlushStatus status;
+  CHECK(Flush(e, &status).empty());
+  CHECK(status == FlushStatus::kOk);
+  const auto chunks = Push(e, Stream(100, 8));
+  CHECK_EQ(chunks.size(), 1u);
+  CHECK_BYTES(chunks[0], Stream(100, 8));
+}
+
+TEST(flush_then_push_starts_windows_from_zero) {
+  Engine e(Make(1, 4, 4, TailPolicy::kEmit));
+  Push(e, Stream(0, 6));
+  FlushStatus status;
+  CHECK_BYTES(Flush(e, &status), Stream(4, 2));
+  const auto chunks = Push(e, Stream(50, 4));
+  CHECK_EQ(chunks.size(), 1u);
+  CHECK_BYTES(chunks[0], Stream(50, 4));
+}
+
+TEST(empty_bursts_produce_nothing_and_change_nothing) {
+  Engine e(Make(2, 3, 2));
+  Push(e, Stream(0, 5));
+  const size_t pending = e.pending();
+  const FlushPlan before = e.plan_flush();
+  CHECK_EQ(e.chunks_for(0), 0u);
+  CHECK(Push(e, Bytes()).empty());
+  CHECK_EQ(e.pending(), pending);
+  CHECK_EQ(e.plan_flush().out_bytes, before.out_bytes);
+}
+
+TEST(chunks_do_not_alias_input_or_each_other) {
+  Engine e(Make(1, 4, 2));
+  Bytes in = Stream(0, 10);
+  const size_t n = e.chunks_for(in.size());
+  Bytes out(n * 4);
+  e.push(in.data(), in.size(), out.data());
+  std::fill(in.begin(), in.end(), 0);  // the caller reuses its buffer
+  Push(e, Bytes(10, 0xFF));
+  for (size_t k = 0; k < n; ++k) CHECK_BYTES(Bytes(out.begin() + 4 * k, out.begin() + 4 * k + 4), Stream(2 * k, 4));
+}
+
+TEST(one_huge_burst_of_one_byte_chunks) {
+  Engine e(Make(1, 1, 1));
+  const Bytes in = Stream(0, 1 << 20);
+  const auto chunks = Push(e, in);
+  CHECK_EQ(chunks.size(), in.size());
+  CHECK_EQ(chunks.back()[0], in.back());
+  CHECK_EQ(e.pending(), 0u);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* only = argc > 1 ? argv[1] : nullptr;
+  int ran = 0;
+  for (const Case& c : Cases()) {
+    if (only && std::strcmp(only, c.name) != 0) continue;
+    const int before = failures;
+    c.run();
+    ++ran;
+    std::printf("%s %s\n", failures == before ? "ok  " : "FAIL", c.name);
+  }
+  std::printf("%d tests, %d failed checks\n", ran, failures);
+  return failures == 0 && ran > 0 ? 0 : 1;
+}
