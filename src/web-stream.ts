@@ -1,0 +1,192 @@
+// The WHATWG face: a { readable, writable } pair that moves chunks, honours backpressure inside a
+// burst and routes errors. All framing happens in the Reframer. No `node:` imports and no Buffer:
+// browsers load this file too.
+import * as ponyfill from 'web-streams-polyfill';
+import { optionError } from './errors.js';
+import { resolveOptions, type ChunkerOptions } from './options.js';
+import { toBytes } from './input.js';
+import { Reframer } from './reframer.js';
+import type { AnyChunk, ChunkOf, SampleType } from './types.js';
+
+/** A WHATWG streams implementation: the platform's (`globalThis`), the polyfill's, or any other. */
+export interface StreamsImplementation {
+  readonly ReadableStream: abstract new (...args: any[]) => unknown;
+  readonly WritableStream: abstract new (...args: any[]) => unknown;
+  readonly TransformStream: abstract new (...args: any[]) => unknown;
+}
+
+/** The second argument of `new ChunkerStream(options, init)`. */
+export interface ChunkerStreamInit {
+  /** Build the pair on this implementation (default: the platform's, else web-streams-polyfill). */
+  streams?: StreamsImplementation;
+  /** Items (chunks, or arrays with `batch`) the readable side queues before it stops producing (default 16). */
+  highWaterMark?: number;
+}
+
+/** What a ChunkerStream's readable side hands out: a chunk, or with `batch: true` an array of chunks. */
+export type WebItemOf<T extends SampleType, B extends boolean> = B extends true ? ChunkOf<T>[] : ChunkOf<T>;
+
+/** What its writable side takes: raw bytes, or typed samples of the option's element type. */
+export type WebBurst = ArrayBufferView | ArrayBufferLike;
+
+const DEFAULT_HIGH_WATER_MARK = 16;
+
+function pickStreams(streams: StreamsImplementation | undefined): StreamsImplementation {
+  if (streams === undefined) {
+    const platform = globalThis as Partial<StreamsImplementation>;
+    return typeof platform.ReadableStream === 'function' && typeof platform.WritableStream === 'function'
+      ? (platform as StreamsImplementation) : ponyfill;
+  }
+  if (typeof streams !== 'object' || streams === null ||
+      typeof streams.ReadableStream !== 'function' || typeof streams.WritableStream !== 'function') {
+    throw optionError('type', 'streams', streams, 'an object with ReadableStream, WritableStream and TransformStream');
+  }
+  return streams;
+}
+
+interface Work {
+  readonly bytes: Uint8Array;
+  offset: number;
+  readonly resolve: () => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/**
+ * A WHATWG `{ readable, writable }` pair re-framing bursts into fixed-size chunks (SPEC "Faces"):
+ * `response.body.pipeThrough(new ChunkerStream({ size: 188 }))`. Chunks are produced as the
+ * readable side pulls, so one huge write keeps only about `highWaterMark` chunks alive; its
+ * promise settles once the whole burst has been handed to the readable side.
+ */
+export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = false> {
+  readonly readable: ReadableStream<WebItemOf<T, B>>;
+  readonly writable: WritableStream<WebBurst>;
+  readonly #reframer: Reframer;
+  readonly #highWaterMark: number;
+  readonly #max: number; // chunks per engine call (one stream item with batch)
+  #readable!: ReadableStreamDefaultController<unknown>;
+  #writable!: WritableStreamDefaultController;
+  #work: Work | undefined; // the burst being produced; its write settles once it is consumed
+  #parked: ((more?: PromiseLike<void>) => void) | undefined; // a pull waiting for the next burst
+  #failure: { error: unknown } | undefined; // errors the readable side once its queue is read
+
+  /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
+  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init: ChunkerStreamInit = {}) {
+    const resolved = resolveOptions(options);
+    const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = init;
+    if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 0) {
+      throw optionError(typeof highWaterMark === 'number' ? 'range' : 'type', 'highWaterMark', highWaterMark, 'an integer ≥ 0');
+    }
+    const { ReadableStream: Readable, WritableStream: Writable } = pickStreams(streams) as unknown as typeof globalThis;
+    this.#reframer = new Reframer(resolved);
+    this.#highWaterMark = highWaterMark;
+    this.#max = resolved.batch ? this.#reframer.slabChunks : Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
+    this.readable = new Readable({
+      start: (controller) => { this.#readable = controller; },
+      pull: () => this.#pull(),
+      cancel: (reason) => {
+        this.#release(reason);
+        this.#writable.error(reason);
+      },
+    }, { highWaterMark });
+    this.writable = new Writable({
+      start: (controller) => {
+        this.#writable = controller;
+        // An abort must reach the engine even while a write waits for the consumer (the sink's
+        // abort() would only run after that write settles).
+        controller.signal?.addEventListener('abort', () => this.#abort(controller.signal.reason));
+      },
+      write: (burst) => this.#write(burst),
+      close: () => this.#close(),
+      abort: (reason) => this.#abort(reason),
+    }, { highWaterMark: 1 });
+  }
+
+  /** Whole samples received that no chunk has held yet. */
+  get pending(): number {
+    return this.#reframer.pending;
+  }
+
+  #write(burst: unknown): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = toBytes(burst, this.#reframer.options, false);
+    } catch (error) {
+      this.#fail(error);
+      return Promise.reject(error);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#work = { bytes, offset: 0, resolve, reject };
+      const parked = this.#parked;
+      this.#parked = undefined;
+      parked?.(this.#pull());
+    });
+  }
+
+  // The readable side wants items: produce until something is queued or the burst is consumed;
+  // with nothing to produce, stay pulling (so enqueue() cannot re-enter) until the next write.
+  #pull(): Promise<void> | undefined {
+    if (this.#failure) {
+      if (this.#readable.desiredSize === this.#highWaterMark) this.#readable.error(this.#failure.error);
+      return undefined;
+    }
+    const chunks: AnyChunk[] = [];
+    for (let work = this.#work; work; work = this.#work) {
+      work.offset = this.#reframer.step(work.bytes, work.offset, this.#max, chunks);
+      if (work.offset === work.bytes.byteLength) {
+        this.#work = undefined;
+        work.resolve();
+      }
+      if (chunks.length > 0) {
+        this.#enqueue(chunks);
+        return undefined;
+      }
+    }
+    return new Promise((resolve) => { this.#parked = resolve; });
+  }
+
+  #enqueue(chunks: AnyChunk[]): void {
+    if (this.#reframer.options.batch) this.#readable.enqueue(chunks);
+    else for (const chunk of chunks) this.#readable.enqueue(chunk);
+  }
+
+  #close(): void {
+    let tail: AnyChunk | undefined;
+    try {
+      tail = this.#reframer.flush();
+    } catch (error) {
+      this.#fail(error);
+      throw error;
+    }
+    if (tail) this.#enqueue([tail]);
+    this.#readable.close();
+    this.#unpark();
+  }
+
+  #abort(reason: unknown): void {
+    this.#release(reason);
+    this.#readable.error(reason);
+  }
+
+  // The writable side failed: the readable side errors too, after the chunks already queued.
+  #fail(error: unknown): void {
+    this.#failure = { error };
+    this.#unpark();
+    if (this.#readable.desiredSize === this.#highWaterMark) this.#readable.error(error);
+  }
+
+  // Cancelled or aborted: drop the burst (its write rejects) and whatever the engine holds.
+  #release(reason?: unknown): void {
+    const work = this.#work;
+    this.#work = undefined;
+    this.#failure = undefined;
+    this.#reframer.reset();
+    this.#unpark();
+    work?.reject(reason);
+  }
+
+  #unpark(): void {
+    const parked = this.#parked;
+    this.#parked = undefined;
+    parked?.();
+  }
+}
