@@ -143,4 +143,16 @@ describe('examples', () => {
       expect(result.stdout).toContain('sync byte 0x47: 0 OK, 100 bad');
     });
   });
+
+  describe('web-streams.mjs', () => {
+    it('re-frames a fetch() body and a Blob stream through ChunkerStream, every chunk matching the data', async () => {
+      const out = ok(await run('web-streams.mjs', '--bytes', '20123', '--size', '188'));
+      const full = Math.floor(20_123 / 188);
+      const rest = 20_123 % 188;
+      expect(out).toMatch(new RegExp(`^fetch\\(\\): 20,123 bytes in \\d+ reads → ${full + 1} chunks \\(Uint8Array\\): ` +
+        `${full} × 188 bytes \\+ 1 × ${rest}; all match the data$`, 'm'));
+      expect(out).toMatch(new RegExp(`^Blob\\.stream\\(\\): 20,123 bytes in \\d+ reads → ${full + 1} chunks \\(Uint8Array\\): ` +
+        `${full + 1} × 188 bytes \\(the last padded with ${188 - rest} zeros\\); all match the data$`, 'm'));
+    });
+  });
 });
