@@ -1,0 +1,103 @@
+// One benchmark cell in its own process: one contestant, one workload, one chunk size.
+//   node --expose-gc bench/cell.mjs '{"workload":"file","size":4096,"contestant":"reframe-node","runs":5,"maxRunMs":800}'
+// Prints one JSON line: timings of every run, and whether the output was right.
+//
+// Order: two probe runs on 1/16 of the stream (warm-up; they size the runs), a verification run that
+// checksums every chunk (also warm-up), then `runs` timed runs whose sink only counts. A contestant
+// slow enough that a whole run would pass maxRunMs runs on a prefix of the stream (whole bursts),
+// and the result says how many bytes that was.
+import { performance } from 'node:perf_hooks';
+import { CONTESTANTS } from './contestants.mjs';
+import { Checksum, makeWorkload } from './workloads.mjs';
+
+const cell = JSON.parse(process.argv[2]);
+const { size, runs = 5, maxRunMs = 800 } = cell;
+const contestant = CONTESTANTS[cell.contestant];
+const run = await contestant.load();
+if (!run) {
+  console.log(JSON.stringify({ ...cell, skipped: 'not available in this build' }));
+  process.exit(0);
+}
+const workload = makeWorkload(cell.workload);
+
+/** The bursts that make up the first `bytes` (at least) of the stream, and their exact length. */
+function prefix(bytes) {
+  const bursts = [];
+  let total = 0;
+  for (const burst of workload.bursts) {
+    if (total >= bytes) break;
+    bursts.push(burst);
+    total += burst.length;
+  }
+  return { bursts, bytes: total };
+}
+
+// Counts chunks; a single short chunk is allowed only as the very last one (the tail).
+function counter(check) {
+  const state = { full: 0, short: 0, afterShort: 0, sink: undefined };
+  state.sink = (chunk) => {
+    if (state.short) state.afterShort++;
+    if (chunk.length === size) {
+      state.full++;
+      if (check) check.update(chunk);
+    } else state.short++;
+  };
+  return state;
+}
+
+async function timed(input, check) {
+  const state = counter(check);
+  globalThis.gc?.();
+  const start = performance.now();
+  await run(input.bursts, size, state.sink, contestant.limit && check ? (bytes) => check.update(bytes) : undefined);
+  const ms = performance.now() - start;
+  const expectChunks = Math.floor(input.bytes / size);
+  const countOk = contestant.limit || (state.full === expectChunks && state.short <= 1 && state.afterShort === 0);
+  return { ms, countOk, full: state.full, short: state.short };
+}
+
+// Probe: 1/16 of the stream, twice (the first run warms the JIT up; the second sizes the runs).
+const probe = prefix(workload.bytes / 16);
+await timed(probe);
+const probeMs = (await timed(probe)).ms;
+let use = workload;
+const estimate = (probeMs * workload.bytes) / probe.bytes;
+if (estimate > maxRunMs) {
+  let fraction = 1;
+  while (fraction > 1 / 64 && estimate * fraction > maxRunMs) fraction /= 2;
+  use = prefix(workload.bytes * fraction);
+}
+const input = { bursts: use.bursts, bytes: use.bytes };
+
+// Verification: every chunk (or, for limit (a), every copied byte) checksummed, against the stream.
+const chunks = Math.floor(input.bytes / size);
+const expectBytes = cell.contestant === 'limit-copy' ? input.bytes : chunks * size;
+const expected = new Checksum().update(workload.data.subarray(0, expectBytes)).digest();
+const check = new Checksum();
+const verify = await timed(input, check);
+const checksumOk = contestant.limit && cell.contestant !== 'limit-copy' ? null : check.digest() === expected;
+
+const times = [];
+let countOk = verify.countOk;
+for (let i = 0; i < runs; i++) {
+  const result = await timed(input);
+  countOk &&= result.countOk;
+  times.push(result.ms);
+}
+const sorted = [...times].sort((a, b) => a - b);
+const medianMs = sorted[(sorted.length - 1) >> 1];
+console.log(JSON.stringify({
+  ...cell,
+  backend: process.env.REFRAME_BACKEND,
+  bytes: input.bytes,
+  scaled: input.bytes < workload.bytes,
+  chunks,
+  times,
+  medianMs,
+  mbps: input.bytes / 2 ** 20 / (medianMs / 1000),
+  chunksPerSec: chunks / (medianMs / 1000),
+  countOk,
+  checksumOk,
+  ok: countOk && checksumOk !== false,
+  detail: countOk ? undefined : { full: verify.full, short: verify.short, expected: chunks },
+}));

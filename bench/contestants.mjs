@@ -1,0 +1,178 @@
+// Everyone the benchmark measures, each as run(bursts, size, sink) → Promise | undefined: feed
+// every burst, call sink(chunk) for every chunk in order, settle once the last one is out.
+// reframe is imported as a package (self-reference to dist/); REFRAME_BACKEND picks its core.
+import { Buffer } from 'node:buffer';
+import { createRequire } from 'node:module';
+import { Transform } from 'node:stream';
+
+const require = createRequire(import.meta.url);
+
+// Drives a Node stream (or block-stream's old-style Stream): writes honouring backpressure,
+// reads in flowing mode.
+function driveNode(stream, bursts, sink) {
+  return new Promise((resolve, reject) => {
+    stream.on('data', sink);
+    stream.on('end', resolve);
+    stream.on('error', reject);
+    let i = 0;
+    const pump = () => {
+      while (i < bursts.length) {
+        if (!stream.write(bursts[i++])) {
+          stream.once('drain', pump);
+          return;
+        }
+      }
+      stream.end();
+    };
+    pump();
+  });
+}
+
+// Drives a WHATWG { readable, writable } pair: a pull source of the bursts, a sink of the chunks.
+function driveWeb(pair, bursts, sink, batch = false) {
+  let i = 0;
+  const source = new ReadableStream({
+    pull(controller) {
+      if (i < bursts.length) controller.enqueue(bursts[i++]);
+      else controller.close();
+    },
+  });
+  const write = batch ? (chunks) => { for (const chunk of chunks) sink(chunk); } : (chunk) => { sink(chunk); };
+  return source.pipeThrough(pair).pipeTo(new WritableStream({ write }));
+}
+
+// Limit (b): ready-made chunks (a few distinct Buffers, reused), as many as the bytes complete.
+function readyChunks(size) {
+  return Array.from({ length: 16 }, (_, k) => Buffer.alloc(size, k));
+}
+
+/** The stream machinery alone: a Transform (object mode, as reframe's) pushing ready-made chunks. */
+class MachineryTransform extends Transform {
+  #size;
+  #ready;
+  #have = 0;
+  #k = 0;
+  constructor(size) {
+    super({ readableObjectMode: true, writableObjectMode: true });
+    this.#size = size;
+    this.#ready = readyChunks(size);
+  }
+  _transform(burst, _encoding, callback) {
+    let have = this.#have + burst.length;
+    for (; have >= this.#size; have -= this.#size) this.push(this.#ready[this.#k++ & 15]);
+    this.#have = have;
+    callback();
+  }
+}
+
+function machineryStream(size) {
+  const ready = readyChunks(size);
+  let have = 0;
+  let k = 0;
+  return new TransformStream({
+    transform(burst, controller) {
+      have += burst.length;
+      for (; have >= size; have -= size) controller.enqueue(ready[k++ & 15]);
+    },
+  });
+}
+
+// Limit (a): every input byte copied once into a preallocated (and already touched) buffer.
+// Tiny copies as a loop, as a careful copier would; chunks are only counted.
+let ring;
+function copyOnce(bursts, size, sink, verify) {
+  ring ??= Buffer.alloc(64 << 20);
+  let at = 0;
+  for (const burst of bursts) {
+    const len = burst.length;
+    if (at + len > ring.length) at = 0;
+    if (len < 32) for (let i = 0; i < len; i++) ring[at + i] = burst[i];
+    else ring.set(burst, at);
+    if (verify) verify(ring.subarray(at, at + len));
+    at += len;
+  }
+}
+
+/**
+ * id → { label, load(): Promise<run> }. `run(bursts, size, sink, verify?)`; only limit (a) uses
+ * `verify` (it has no chunks: it checksums what it copied).
+ */
+export const CONTESTANTS = {
+  'reframe-node': {
+    label: 'reframe Node face',
+    cores: true,
+    load: async () => {
+      const { chunkerStream } = await import('reframe');
+      return (bursts, size, sink) => driveNode(chunkerStream(size), bursts, sink);
+    },
+  },
+  'reframe-web': {
+    label: 'reframe WHATWG face',
+    cores: true,
+    web: true,
+    load: async () => {
+      const { ChunkerStream } = await import('reframe');
+      if (!ChunkerStream) return undefined;
+      return (bursts, size, sink) => driveWeb(new ChunkerStream(size), bursts, sink);
+    },
+  },
+  'reframe-web-batch': {
+    label: 'reframe WHATWG face, batch',
+    cores: true,
+    web: true,
+    load: async () => {
+      const { ChunkerStream } = await import('reframe');
+      if (!ChunkerStream) return undefined;
+      return (bursts, size, sink) => driveWeb(new ChunkerStream({ size, batch: true }), bursts, sink, true);
+    },
+  },
+  'reframe-push': {
+    label: 'reframe Chunker.push',
+    cores: true,
+    load: async () => {
+      const { Chunker } = await import('reframe');
+      return (bursts, size, sink) => {
+        const chunker = new Chunker(size);
+        for (const burst of bursts) for (const chunk of chunker.push(burst)) sink(chunk);
+        for (const chunk of chunker.flush()) sink(chunk);
+      };
+    },
+  },
+  'block-stream2': {
+    label: 'block-stream2',
+    load: async () => {
+      const BlockStream2 = require('block-stream2');
+      return (bursts, size, sink) => driveNode(new BlockStream2({ size, nopad: true }), bursts, sink);
+    },
+  },
+  'stream-chunker': {
+    label: 'stream-chunker',
+    load: async () => {
+      const StreamChunker = require('stream-chunker');
+      return (bursts, size, sink) => driveNode(StreamChunker(size), bursts, sink);
+    },
+  },
+  'block-stream': {
+    label: 'block-stream',
+    load: async () => {
+      const BlockStream = require('block-stream');
+      return (bursts, size, sink) => driveNode(new BlockStream(size, { nopad: true }), bursts, sink);
+    },
+  },
+  'limit-copy': {
+    label: 'limit (a): copy each byte once',
+    limit: true,
+    load: async () => copyOnce,
+  },
+  'limit-node': {
+    label: 'limit (b): Node Transform, no copying',
+    limit: true,
+    load: async () => (bursts, size, sink) => driveNode(new MachineryTransform(size), bursts, sink),
+  },
+  'limit-web': {
+    label: 'limit (b): WHATWG TransformStream, no copying',
+    limit: true,
+    web: true,
+    load: async () => (bursts, size, sink) => driveWeb(machineryStream(size), bursts, sink),
+  },
+};
