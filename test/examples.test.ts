@@ -1,6 +1,6 @@
 // Smoke tests for examples/: each example runs as its own process, importing 'reframe' from dist/
 // (built by `pretest`), with small inputs and a time bound, and its output is checked against facts
-// computed here.
+// computed here. They run on each core this machine has (REFRAME_BACKEND in the child's environment).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -8,9 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backend as installed } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT = 15_000;
+const BACKENDS = installed === 'native' ? ['native', 'js'] : ['js'];
 
 interface Run {
   code: number | null;
@@ -18,10 +20,11 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `node examples/<name> ...args` from the package root; resolves with its exit code and output. */
-function run(name: string, ...args: string[]): Promise<Run> {
+/** Runs `node examples/<name> ...args` from the package root on one core; resolves with its exit code and output. */
+function runOn(backend: string, name: string, args: string[]): Promise<Run> {
+  const env = { ...process.env, NO_COLOR: '1', REFRAME_BACKEND: backend };
   return new Promise((resolve) => {
-    execFile(process.execPath, [`examples/${name}`, ...args], { cwd: ROOT, timeout: TIMEOUT, env: { ...process.env, NO_COLOR: '1' } },
+    execFile(process.execPath, [`examples/${name}`, ...args], { cwd: ROOT, timeout: TIMEOUT, env },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
@@ -36,10 +39,12 @@ function ok(result: Run): string {
   return result.stdout;
 }
 
-describe('examples', () => {
+describe.each(BACKENDS)('examples on the %s core', (backend) => {
+  const run = (name: string, ...args: string[]) => runOn(backend, name, args);
+
   it('original.mjs (npm run demo) prints the scenario and re-frames its own source file', async () => {
     const out = ok(await run('original.mjs'));
-    expect(out).toMatch(/backend: (native|js)/);
+    expect(out).toContain(`backend: ${backend}\n`);
     expect(out).toContain('chunks per burst: 0, 0, 0, 1, 3, 0');
     expect(out).toContain('pending: 25 samples');
     expect(out).toMatch(/chunk 0: 7×0 · 50×7 · 1×57 · 6×58 +← bursts 0, 1, 2, 3/);
