@@ -100,7 +100,7 @@ describe.each(BACKENDS)('examples on the %s core', (backend) => {
       const client = /client: 500 records of 48 bytes written in (\d+) segments .*; (\d+) records split across segments/.exec(out);
       expect(client).not.toBeNull();
       expect(Number(client![2])).toBeGreaterThan(0);
-      expect(out).toMatch(/server: \d+ reads from the socket → 500 records re-framed, 500 verified \(sequence and CRC-32\), 0 bad/);
+      expect(out).toMatch(/server: \d+ reads from the socket → 500 records re-framed, 500 verified \(sequence and CRC-32\), 0 problems/);
     });
 
     it('reports a corrupted record and exits 1', async () => {
@@ -108,6 +108,13 @@ describe.each(BACKENDS)('examples on the %s core', (backend) => {
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('100 records re-framed, 99 verified');
       expect(result.stdout).toContain('record 42: CRC-32 mismatch');
+    });
+
+    it('reports a connection that ends inside a record (tail: error) and exits 1', async () => {
+      const result = await run('tcp-records.mjs', '--records', '100', '--truncate', '10');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('99 records re-framed, 99 verified (sequence and CRC-32), 1 problem\n');
+      expect(result.stdout).toContain('the connection ended inside record 99: its 54 bytes are in error.tail');
     });
   });
 
