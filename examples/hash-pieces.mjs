@@ -21,7 +21,12 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0] ?? process.execPath;
 const pieceSize = parseSize(values['piece-size']);
-const total = fs.statSync(file).size;
+const stat = fs.statSync(file, { throwIfNoEntry: false });
+if (!stat?.isFile()) {
+  console.error(`${file}: not a file`);
+  process.exit(2);
+}
+const total = stat.size;
 const count = Math.ceil(total / pieceSize);
 const listAll = values.all || count <= 10;
 const head = 4; // pieces listed before the progress line of a large file
