@@ -1,7 +1,7 @@
 // The Node face: a stream.Transform that moves chunks, honours backpressure inside a burst and
 // routes errors. All framing happens in the Reframer.
 import { Buffer } from 'node:buffer';
-import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
+import { Transform, addAbortSignal, type TransformCallback, type TransformOptions } from 'node:stream';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { toBytes } from './input.js';
 import { Reframer, typedChunks, type MakeChunk } from './reframer.js';
@@ -44,9 +44,13 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
   constructor(options: number | ChunkerOptions<T>, streamOptions: ChunkerStreamOptions = {}) {
     const resolved = resolveOptions(options);
-    super({ ...streamOptions, readableObjectMode: true, writableObjectMode: true });
+    // `signal` is attached once the fields exist: an already aborted signal destroys the stream at
+    // once, and _destroy() must not run before them.
+    const { signal, ...rest } = streamOptions;
+    super({ ...rest, readableObjectMode: true, writableObjectMode: true });
     this.#reframer = new Reframer(resolved, resolved.type === 'uint8' ? bufferChunks : typedChunks(resolved));
     this.#batch = resolved.batch;
+    if (signal) addAbortSignal(signal, this); // falsy: none, as Node itself reads it
   }
 
   /** Whole samples received that no chunk has held yet. */

@@ -49,7 +49,7 @@ describe.each(CORES)('$backend core', (core) => {
       const { array: Own, parts } = TYPES[type];
       const values = new Own(6 * parts);
       new Uint8Array(values.buffer).set(seq(values.buffer.byteLength, 1));
-      const typed = new Chunker({ size: 3, type }).push(values as ArrayBufferView);
+      const typed = new Chunker({ size: 3, type }).push(values as unknown as ArrayBufferView);
       const raw = new Chunker({ size: 3, type }).push(new Uint8Array(values.buffer));
       expect(typed).toHaveLength(2);
       expect(typed.map(bytesOf)).toEqual(raw.map(bytesOf));
@@ -105,7 +105,7 @@ describe.each(CORES)('$backend core', (core) => {
       for (const burst of bursts) {
         const before = refused.pending;
         for (const bad of [new Float32Array(4), 'xx', 7, [1], null]) {
-          thrown(() => refused.push(bad as Uint8Array), 'ERR_REFRAME_INPUT', TypeError);
+          thrown(() => refused.push(bad as unknown as Uint8Array), 'ERR_REFRAME_INPUT', TypeError);
         }
         expect(refused.pending).toBe(before);
         got.push(...refused.push(burst).map(bytesOf));
