@@ -41,8 +41,8 @@ function streamBytes(total) {
  * The workload's bursts: Buffer views, back to back, over one buffer of the whole stream (as a
  * file or socket reader hands out fresh Buffers). Burst lengths come from their own seeded generator.
  */
-export function makeWorkload(name) {
-  const spec = WORKLOADS[name];
+export function makeWorkload(name, bytes = WORKLOADS[name].bytes) {
+  const spec = { ...WORKLOADS[name], bytes };
   const data = streamBytes(spec.bytes);
   const rand = xorshift(0xb0057);
   const bursts = [];
