@@ -4,17 +4,22 @@ import { Buffer } from 'node:buffer';
 import { Transform, addAbortSignal, type TransformCallback, type TransformOptions } from 'node:stream';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { toBytes } from './input.js';
+import { optionError } from './errors.js';
 import { Reframer, typedChunks, type MakeChunk } from './reframer.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A chunk on the Node face: a Buffer for uint8, the type's typed array otherwise. */
 export type NodeChunkOf<T extends SampleType> = T extends 'uint8' ? Buffer : ChunkOf<T>;
 
-/** Standard stream options; the object modes are reframe's to set. */
+/** Standard stream options; the object modes and the implementation hooks are reframe's to set. */
 export type ChunkerStreamOptions = Omit<
   TransformOptions,
-  'objectMode' | 'readableObjectMode' | 'writableObjectMode' | 'transform' | 'flush' | 'final' | 'decodeStrings'
+  'objectMode' | 'readableObjectMode' | 'writableObjectMode' | 'decodeStrings' | (typeof HOOKS)[number]
 >;
+
+// Stream options that would replace reframe's own implementation (Node installs them over the
+// prototype's methods), so the stream would silently stop re-framing: refused instead.
+const HOOKS = ['construct', 'read', 'write', 'writev', 'final', 'destroy', 'transform', 'flush'] as const;
 
 // Written by flush(): the point in the write queue where the partial chunk is handed out.
 const FLUSH_REQUEST = Symbol('reframe.flush');
@@ -44,9 +49,13 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
   constructor(options: number | ChunkerOptions<T>, streamOptions: ChunkerStreamOptions = {}) {
     const resolved = resolveOptions(options);
+    for (const hook of HOOKS) {
+      const value = (streamOptions as Record<string, unknown> | null)?.[hook];
+      if (value !== undefined) throw optionError('type', hook, value, 'left out (reframe implements the stream)');
+    }
     // `signal` is attached once the fields exist: an already aborted signal destroys the stream at
     // once, and _destroy() must not run before them.
-    const { signal, ...rest } = streamOptions;
+    const { signal, ...rest } = streamOptions ?? {};
     super({ ...rest, readableObjectMode: true, writableObjectMode: true });
     this.#reframer = new Reframer(resolved, resolved.type === 'uint8' ? bufferChunks : typedChunks(resolved));
     this.#batch = resolved.batch;

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { ChunkerTransform, chunkerStream } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { frame } from './support/reference.js';
-import { bytesOf, collect, seq } from './support/util.js';
+import { bytesOf, collect, seq, thrown } from './support/util.js';
 
 const T = 5000;
 
@@ -128,6 +128,14 @@ describe.each(CORES)('$backend core', (core) => {
       expect(error?.name).toBe('AbortError');
     }, T);
   });
+
+  it.each(['construct', 'read', 'write', 'writev', 'final', 'destroy', 'transform', 'flush'])(
+    'a %s hook among the stream options is refused (it would replace the re-framing)',
+    (hook) => {
+      thrown(() => chunkerStream(4, { [hook]: () => {} }), 'ERR_REFRAME_OPTION', TypeError);
+    },
+    T,
+  );
 
   it('pipeline(Readable.from(bursts), chunkerStream(...), sink)', async () => {
     const stream = seq(1000);
