@@ -134,6 +134,22 @@ describe('installed with --ignore-scripts (no addon)', () => {
     expect(json(r)).toEqual({ error: 'Error', cause: true });
     expect(warnings(r)).toBe(0);
   });
+  it('the "browser" condition resolves the browser build: TypeScript core, no warning, all three portable faces', () => {
+    const source = `
+      import * as reframe from 'reframe';
+      const chunks = [];
+      for await (const chunk of reframe.chunks([Uint8Array.of(0, 1, 2, 3, 4, 5), Uint8Array.of(6, 7, 8, 9)], 4)) chunks.push(chunk);
+      console.log(JSON.stringify({
+        backend: reframe.backend,
+        faces: ['Chunker', 'ChunkerStream', 'chunks', 'chunkerStream'].filter((name) => name in reframe),
+        chunks: chunks.map((k) => [k.constructor.name, ...k]),
+      }));
+    `;
+    const r = run(process.execPath, ['--conditions=browser', '--input-type=module', '-e', source], project);
+    expect(r.status, r.stderr).toBe(0);
+    expect(json(r)).toEqual({ backend: 'js', faces: ['Chunker', 'ChunkerStream', 'chunks'], chunks: EXPECTED_CHUNKS });
+    expect(warnings(r)).toBe(0);
+  });
 });
 
 describe('a native build that fails (no compiler on PATH)', () => {
