@@ -158,6 +158,26 @@ describe.each(CORES)('$backend core', (core) => {
     expect(got.map(bytesOf)).toEqual(frame(stream, { size: 7, hop: 5 }).chunks);
   }, T);
 
+  it('highWaterMark 0 still delivers every chunk', async () => {
+    const stream = seq(50);
+    const got: Buffer[] = [];
+    await pipeline(
+      Readable.from([stream]),
+      chunkerStream({ size: 3, hop: 2 }, { highWaterMark: 0 }),
+      new Writable({ objectMode: true, highWaterMark: 0, write(chunk: Buffer, _, cb) { got.push(chunk); setImmediate(cb); } }),
+    );
+    expect(got.map(bytesOf)).toEqual(frame(stream, { size: 3, hop: 2 }).chunks);
+  }, T);
+
+  it('an empty burst produces nothing; its write callback runs', async () => {
+    const s = chunkerStream(2);
+    const done = collect<Buffer>(s);
+    await new Promise<void>((resolve, reject) => s.write(new Uint8Array(0), (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) => s.write('', (e) => (e ? reject(e) : resolve())));
+    s.end(seq(2));
+    expect((await done).items.map((b) => Array.from(b))).toEqual([[0, 1]]);
+  }, T);
+
   it('pending counts whole samples not yet in a chunk', async () => {
     const s = chunkerStream({ size: 4, type: 'uint16' });
     const done = collect(s);
