@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+// `npm run test:browser`: reframe's browser build in a real browser.
+//
+// Serves dist/ (the build), web-streams-polyfill (which the WHATWG face imports; mapped with an
+// import map), a test page and generated data files from 127.0.0.1 on a random port, opens the page
+// in Debian's headless Chromium through playwright-core, and reads the checks the page made:
+// `fetch()` bodies piped through ChunkerStream, chunks() over a response body, and a Chunker.
+// Prints one line per check; exits 1 when any check fails, the page throws, or time runs out.
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+const DEADLINE_MS = 90_000; // the whole run, browser start included
+const PAGE_MS = 45_000; // the page's checks
+const MAX_DATA = 16 << 20; // the largest data file the server makes
+
+/** Byte i of every data file: depends on every bit of i, so a chunk from the wrong place shows. */
+function byteAt(i) {
+  return ((i ^ (i >>> 8) ^ (i >>> 16)) * 31 + 7) & 0xff;
+}
+
+// Runs in the page (serialized into it): imports the browser build and returns one entry per check.
+async function inPage() {
+  const reframe = await import('/dist/browser.js');
+  const { Chunker, ChunkerStream, chunks } = reframe;
+  const results = [];
+  const check = async (name, run) => {
+    try {
+      const detail = await run();
+      results.push({ name, ok: true, detail });
+    } catch (error) {
+      results.push({ name, ok: false, detail: String(error && error.stack || error) });
+    }
+  };
+  const assert = (condition, message) => {
+    if (!condition) throw new Error(message);
+  };
+  const readAll = async (readable) => {
+    const reader = readable.getReader();
+    const out = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return out;
+      out.push(value);
+    }
+  };
+  /** Checks that `chunk` holds bytes [start, start + chunk.byteLength) of a data file. */
+  const bytesMatch = (chunk, start, what) => {
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let j = 0; j < bytes.length; j++) {
+      assert(bytes[j] === byteAt(start + j), `${what}: byte ${j} is ${bytes[j]}, expected ${byteAt(start + j)}`);
+    }
+  };
+
+  await check('backend is the TypeScript core', () => {
+    assert(reframe.backend === 'js', `backend is ${reframe.backend}`);
+    return 'js';
+  });
+
+  await check('fetch() body through ChunkerStream({ size: 188 }): every chunk in place, short tail', async () => {
+    const n = 2 * 1024 * 1024 + 77;
+    const response = await fetch(`/data.bin?n=${n}`);
+    const pair = new ChunkerStream({ size: 188 });
+    assert(pair.readable instanceof ReadableStream, 'the pair is not built on the platform streams');
+    const out = await readAll(response.body.pipeThrough(pair));
+    assert(out.length === Math.ceil(n / 188), `${out.length} chunks`);
+    out.forEach((chunk, k) => {
+      assert(chunk instanceof Uint8Array, `chunk ${k} is a ${chunk?.constructor?.name}`);
+      assert(chunk.length === (k === out.length - 1 ? n % 188 : 188), `chunk ${k} has ${chunk.length} bytes`);
+      bytesMatch(chunk, k * 188, `chunk ${k}`);
+    });
+    out[0].fill(0); // chunks are independent copies
+    bytesMatch(out[1], 188, 'chunk 1 after writing into chunk 0');
+    return `${out.length} chunks of ${n} bytes`;
+  });
+
+  await check('fetch() body through ChunkerStream (uint16, hop < size, tail pad): overlapping windows, padded tail', async () => {
+    const n = 400_002; // 200,001 samples
+    const response = await fetch(`/data.bin?n=${n}`);
+    const out = await readAll(response.body.pipeThrough(new ChunkerStream({ size: 100, hop: 60, type: 'uint16', tail: 'pad', fill: 0xffff })));
+    const samples = n / 2;
+    // Full windows start at 0, 60, … while they fit; then one padded window if it holds new samples.
+    const full = Math.floor((samples - 100) / 60) + 1;
+    const expected = full + (full * 60 + 40 < samples ? 1 : 0);
+    assert(out.length === expected, `${out.length} chunks, expected ${expected}`);
+    const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+    const sample = (s) => little ? byteAt(2 * s) | (byteAt(2 * s + 1) << 8) : (byteAt(2 * s) << 8) | byteAt(2 * s + 1);
+    out.forEach((chunk, k) => {
+      assert(chunk instanceof Uint16Array && chunk.length === 100, `chunk ${k}: ${chunk?.constructor?.name} of ${chunk?.length}`);
+      for (let j = 0; j < 100; j++) {
+        const s = k * 60 + j;
+        const want = s < samples ? sample(s) : 0xffff;
+        assert(chunk[j] === want, `chunk ${k} value ${j} is ${chunk[j]}, expected ${want}`);
+      }
+    });
+    return `${out.length} chunks`;
+  });
+
+  await check('a stream that ends inside a sample errors the readable side after its chunks (ERR_REFRAME_INPUT)', async () => {
+    const n = 10_001; // 5,000 uint16 samples and one stray byte
+    const response = await fetch(`/data.bin?n=${n}`);
+    const reader = response.body.pipeThrough(new ChunkerStream({ size: 1000, type: 'uint16' })).getReader();
+    let got = 0;
+    let failure;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytesMatch(value, got * 2000, `chunk ${got}`);
+        got++;
+      }
+    } catch (error) {
+      failure = error;
+    }
+    assert(got === 5, `${got} chunks before the error`);
+    assert(failure && failure.code === 'ERR_REFRAME_INPUT', `ended with ${failure ? failure.code : 'no error'}`);
+    return `${got} chunks, then ${failure.code}`;
+  });
+
+  await check('chunks() over a response body (batch): every chunk in place', async () => {
+    const n = 1_000_000;
+    const response = await fetch(`/data.bin?n=${n}`);
+    let k = 0;
+    let batches = 0;
+    for await (const batch of chunks(response.body, { size: 1500, batch: true })) {
+      assert(Array.isArray(batch) && batch.length > 0, 'a batch is not a non-empty array');
+      batches++;
+      for (const chunk of batch) {
+        assert(chunk.length === (k === Math.floor(n / 1500) ? n % 1500 : 1500), `chunk ${k} has ${chunk.length} bytes`);
+        bytesMatch(chunk, k * 1500, `chunk ${k}`);
+        k++;
+      }
+    }
+    assert(k === Math.ceil(n / 1500), `${k} chunks`);
+    return `${k} chunks in ${batches} batches`;
+  });
+
+  await check('Chunker (complex64, size 64): bursts of 7, 50, 1, 40, 180, 3 samples', () => {
+    const c = new Chunker({ size: 64, type: 'complex64' });
+    const counts = [];
+    const all = [];
+    let offset = 0;
+    for (const n of [7, 50, 1, 40, 180, 3]) {
+      const burst = new Float32Array(n * 2);
+      for (let i = 0; i < n; i++) burst[2 * i] = offset + i, burst[2 * i + 1] = -(offset + i);
+      offset += n;
+      const out = c.push(burst);
+      counts.push(out.length);
+      all.push(...out);
+    }
+    assert(counts.join() === '0,0,0,1,3,0', `counts ${counts}`);
+    assert(c.pending === 25, `pending ${c.pending}`);
+    all.forEach((chunk, k) => {
+      assert(chunk instanceof Float32Array && chunk.length === 128, `chunk ${k}`);
+      for (let i = 0; i < 64; i++) assert(chunk[2 * i] === k * 64 + i && chunk[2 * i + 1] === -(k * 64 + i), `chunk ${k} sample ${i}`);
+    });
+    const tail = c.flush();
+    assert(tail.length === 1 && tail[0].length === 50 && tail[0][0] === 256, 'tail');
+    return `${all.length} chunks, tail of 25 samples`;
+  });
+
+  await check('bad options throw ERR_REFRAME_OPTION', () => {
+    let code;
+    try {
+      new ChunkerStream({ size: 0 });
+    } catch (error) {
+      code = error.code;
+    }
+    assert(code === 'ERR_REFRAME_OPTION', `code ${code}`);
+    return code;
+  });
+
+  return results;
+}
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>reframe browser test</title>
+<link rel="icon" href="data:,">
+<script type="importmap">
+{ "imports": { "web-streams-polyfill": "/node_modules/web-streams-polyfill/dist/ponyfill.mjs" } }
+</script>
+<script type="module">
+const byteAt = ${byteAt};
+window.__reframe = (${inPage})().catch((error) => [{ name: 'the page', ok: false, detail: String(error && error.stack || error) }]);
+</script>
+`;
+
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
+// What the server hands out from disk: the build and the polyfill, nothing else.
+const SERVED = [join(repo, 'dist') + sep, join(repo, 'node_modules', 'web-streams-polyfill', 'dist') + sep];
+
+function serve(request, response) {
+  const url = new URL(request.url, 'http://127.0.0.1');
+  if (url.pathname === '/') {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    return;
+  }
+  if (url.pathname === '/data.bin') {
+    const n = Number(url.searchParams.get('n'));
+    if (!Number.isSafeInteger(n) || n < 0 || n > MAX_DATA) {
+      response.writeHead(400).end();
+      return;
+    }
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i++) data[i] = byteAt(i);
+    // Written in uneven pieces, so the page's bursts end anywhere.
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+    const pieces = [1, 187, 65_537, 3, 100_000, 4_093];
+    let at = 0;
+    for (let p = 0; at < n; p++) {
+      const end = Math.min(n, at + pieces[p % pieces.length]);
+      response.write(data.subarray(at, end));
+      at = end;
+    }
+    response.end();
+    return;
+  }
+  const file = normalize(join(repo, decodeURIComponent(url.pathname)));
+  if (!SERVED.some((root) => file.startsWith(root)) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    response.writeHead(404).end();
+    return;
+  }
+  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+}
+
+async function main() {
+  if (!statSync(join(repo, 'dist', 'browser.js'), { throwIfNoEntry: false })) {
+    throw new Error('dist/browser.js is missing: run `npm run build` first');
+  }
+  if (!statSync(CHROMIUM, { throwIfNoEntry: false })) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+  const server = createServer(serve);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const profile = mkdtempSync(join(tmpdir(), 'reframe-chromium-'));
+  let context;
+  const problems = [];
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      timeout: 30_000,
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    // (Not 'requestfailed': a body the page cancels on purpose, and one still in flight when the
+    // browser closes, end as aborted requests. The checks verify every byte they read.)
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+    await page.goto(`${origin}/`, { timeout: 15_000 });
+    await page.waitForFunction(() => window.__reframe !== undefined, undefined, { timeout: PAGE_MS });
+    const results = await Promise.race([
+      page.evaluate(() => window.__reframe),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`the page's checks took over ${PAGE_MS / 1000} s`)), PAGE_MS).unref()),
+    ]);
+    const version = context.browser()?.version() ?? 'unknown version';
+    for (const { name, ok, detail } of results) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
+    for (const problem of problems) console.log(`FAIL ${problem}`);
+    const failed = results.filter((r) => !r.ok).length + problems.length;
+    const seconds = (performance.now() / 1000).toFixed(1); // since this process started
+    console.log(`browser test (Chromium ${version}): ${results.length - failed} of ${results.length} checks passed, ` +
+      `${problems.length} page problems, in ${seconds} s`);
+    return failed === 0 && results.length > 0;
+  } finally {
+    await context?.close().catch(() => undefined);
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.error(`browser test: no result within ${DEADLINE_MS / 1000} s`);
+  process.exit(1);
+}, DEADLINE_MS);
+main().then(
+  (passed) => {
+    clearTimeout(deadline);
+    process.exitCode = passed ? 0 : 1;
+  },
+  (error) => {
+    clearTimeout(deadline);
+    console.error(`browser test: ${error.stack ?? error}`);
+    process.exitCode = 1;
+  },
+);
