@@ -1,0 +1,530 @@
+// The bad-input catalogue (issue 6): every bad option and bad input SPEC.md names, on every face
+// (Chunker, the Node face, the WHATWG face on both streams implementations, chunks()) and both cores,
+// each under a time bound (the test timeout): a coded error, no hang, no crash, and a refused burst
+// leaves the state as it was. Error, cancel and abort paths must leave no unhandled rejection (vitest
+// fails the run on one). Last: padding never exposes stale memory.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import {
+  Chunker, ChunkerStream, ChunkerTransform, chunkerStream, chunks, type ChunkerOptions, type SampleType,
+} from '../src/index.js';
+import { CORES, useCore } from './support/cores.js';
+import { IMPLEMENTATIONS } from './support/web.js';
+import { bytesOf, collect, seq } from './support/util.js';
+
+const T = 5000; // per-test time bound: nothing here may hang
+
+type Coded = Error & { code?: string; tail?: ArrayBufferView };
+type AnyOptions = ChunkerOptions<SampleType> | number;
+
+function expectCoded(error: unknown, code: string, kind: ErrorConstructor = Error): Coded {
+  expect(error, `expected an error with code ${code}`).toBeInstanceOf(kind);
+  expect((error as Coded).code).toBe(code);
+  return error as Coded;
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad options (SPEC "Options"): [label, options, the option the message names, error class].
+
+const NOT_COUNTS: [string, unknown, ErrorConstructor][] = [
+  ['0', 0, RangeError], ['-1', -1, RangeError], ['-0', -0, RangeError], ['2.5', 2.5, RangeError],
+  ['NaN', NaN, RangeError], ['Infinity', Infinity, RangeError], ['-Infinity', -Infinity, RangeError],
+  ["'16'", '16', TypeError], ['2**53', 2 ** 53, RangeError], ['16n', 16n, TypeError], ['null', null, TypeError],
+  ['true', true, TypeError], ['an object', { valueOf: () => 16 }, TypeError], ['an array', [16], TypeError],
+];
+
+const BAD_OPTIONS: [string, unknown, string, ErrorConstructor][] = [
+  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`size ${label}`, { size: v }, 'size', kind]),
+  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`hop ${label}`, { size: 4, hop: v }, 'hop', kind]),
+  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`channels ${label}`, { size: 4, channels: v }, 'channels', kind]),
+  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`align ${label}`, { size: 4, tail: 'pad', align: v }, 'align', kind]),
+  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`bare size ${label}`, v, typeof v === 'number' ? 'size' : 'options', kind]),
+  ['size missing', {}, 'size', TypeError],
+  ['align > size', { size: 4, tail: 'pad', align: 5 }, 'align', RangeError],
+  ['align > size, tail not pad', { size: 4, align: 5 }, 'align', RangeError],
+  ['type unknown', { size: 4, type: 'float16' }, 'type', RangeError],
+  ['type in another case', { size: 4, type: 'Float32' }, 'type', RangeError],
+  ['type empty', { size: 4, type: '' }, 'type', RangeError],
+  ['type a constructor', { size: 4, type: Float32Array }, 'type', TypeError],
+  ['type null', { size: 4, type: null }, 'type', TypeError],
+  ['tail unknown', { size: 4, tail: 'ignore' }, 'tail', RangeError],
+  ['tail in another case', { size: 4, tail: 'Pad' }, 'tail', RangeError],
+  ['tail a number', { size: 4, tail: 1 }, 'tail', TypeError],
+  ['batch a string', { size: 4, batch: 'true' }, 'batch', TypeError],
+  ['batch a number', { size: 4, batch: 1 }, 'batch', TypeError],
+  ['an unknown option', { size: 4, sise: 8 }, 'sise', TypeError],
+  ['options null', null, 'options', TypeError],
+  ['options an array', [4], 'options', TypeError],
+  ["options '16'", '16', 'options', TypeError],
+  ['options a function', () => 4, 'options', TypeError],
+  // A chunk too large for one typed array (2^32 bytes here).
+  ['uint8 chunk of 2^32 + 1 bytes', { size: 2 ** 32 + 1 }, 'size', RangeError],
+  ['float64 chunk of 2^33 bytes', { size: 2 ** 30, type: 'float64' }, 'size', RangeError],
+  ['complex128 stereo chunk of 2^32 + 32 bytes', { size: 2 ** 27 + 1, type: 'complex128', channels: 2 }, 'size', RangeError],
+  ['channels beyond one typed array', { size: 1, type: 'uint16', channels: 2 ** 31 + 1 }, 'channels', RangeError],
+  // fill must fit the type (SPEC `fill`).
+  ['fill 256 for uint8', { size: 4, fill: 256 }, 'fill', RangeError],
+  ['fill -1 for uint8', { size: 4, fill: -1 }, 'fill', RangeError],
+  ['fill -129 for int8', { size: 4, type: 'int8', fill: -129 }, 'fill', RangeError],
+  ['fill 65536 for uint16', { size: 4, type: 'uint16', fill: 65536 }, 'fill', RangeError],
+  ['fill 2**31 for int32', { size: 4, type: 'int32', fill: 2 ** 31 }, 'fill', RangeError],
+  ['fill 2**32 for uint32', { size: 4, type: 'uint32', fill: 2 ** 32 }, 'fill', RangeError],
+  ['fill 0.5 for int16', { size: 4, type: 'int16', fill: 0.5 }, 'fill', RangeError],
+  ['fill NaN for uint8', { size: 4, fill: NaN }, 'fill', RangeError],
+  ['fill Infinity for int32', { size: 4, type: 'int32', fill: Infinity }, 'fill', RangeError],
+  ["fill '1' for uint8", { size: 4, fill: '1' }, 'fill', TypeError],
+  ['fill null for uint8', { size: 4, fill: null }, 'fill', TypeError],
+  ['fill 2**53 for bigint64 (not a safe integer)', { size: 4, type: 'bigint64', fill: 2 ** 53 }, 'fill', RangeError],
+  ['fill 1.5 for bigint64', { size: 4, type: 'bigint64', fill: 1.5 }, 'fill', RangeError],
+  ['fill 2n**63n for bigint64', { size: 4, type: 'bigint64', fill: 2n ** 63n }, 'fill', RangeError],
+  ['fill -1n for biguint64', { size: 4, type: 'biguint64', fill: -1n }, 'fill', RangeError],
+  ['fill 2n**64n for biguint64', { size: 4, type: 'biguint64', fill: 2n ** 64n }, 'fill', RangeError],
+  ["fill '0' for bigint64", { size: 4, type: 'bigint64', fill: '0' }, 'fill', TypeError],
+  ['fill 1n for float32', { size: 4, type: 'float32', fill: 1n }, 'fill', TypeError],
+  ["fill '1.5' for complex64", { size: 4, type: 'complex64', fill: '1.5' }, 'fill', TypeError],
+];
+
+/** Every face's constructor (or call), each of which must refuse bad options synchronously. */
+const CONSTRUCTORS: [string, (options: unknown) => unknown][] = [
+  ['new Chunker', (o) => new Chunker(o as AnyOptions)],
+  ['chunkerStream', (o) => chunkerStream(o as AnyOptions)],
+  ['new ChunkerTransform', (o) => new ChunkerTransform(o as AnyOptions)],
+  ...IMPLEMENTATIONS.map((impl): [string, (options: unknown) => unknown] =>
+    [`new ChunkerStream (${impl.name})`, (o) => new ChunkerStream(o as AnyOptions, { streams: impl.streams })]),
+  ['chunks', (o) => chunks([seq(4)], o as AnyOptions)],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Bad bursts (SPEC "Input").
+
+const ARRAYS = [
+  Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+] as const;
+
+/** Not a burst on any face, for any type. */
+const NOT_BURSTS: [string, unknown][] = [
+  ['a number', 42], ['a plain object', { length: 4 }], ['an array', [1, 2, 3, 4]], ['undefined', undefined],
+  ['a boolean', true], ['a symbol', Symbol('burst')], ['a function', () => 0], ['a bigint', 4n],
+  ['a view lookalike', { buffer: new ArrayBuffer(4), byteOffset: 0, byteLength: 4 }],
+  ['a promise', Promise.resolve(new Uint8Array(4))], ['a Blob', new Blob([new Uint8Array(4)])],
+];
+
+/** The type every burst test runs with, and a burst of each wrong kind for it. */
+const INT16 = { size: 4, hop: 3, type: 'int16' } as const;
+const WRONG_FOR_INT16: [string, unknown][] = [
+  ...NOT_BURSTS,
+  ...ARRAYS.filter((A) => A !== Int16Array).map((A): [string, unknown] => [`a ${A.name}`, new A(8)]),
+  ['a Uint8ClampedArray (bytes only for uint8)', new Uint8ClampedArray(4)],
+  ['a string (int16 is not bytes)', 'abcd'],
+];
+const WRONG_FOR_INT16_WEB: [string, unknown][] = [...WRONG_FOR_INT16, ['null', null]];
+const WRONG_FOR_INT16_CHUNKER: [string, unknown][] = [...WRONG_FOR_INT16, ['null', null], ['a uint8 string', 'abcd']];
+
+/** The good bursts before the bad one: 11 bytes = 5 samples and a stray byte; with size 4, hop 3:
+ *  one chunk (samples 0..3), then sample 4 pending and a byte of sample 5. */
+const PREFIX = [seq(5), seq(6, 5)];
+const PREFIX_CHUNKS = [seq(8)];
+
+describe.each(CORES)('$backend core', (core) => {
+  useCore(core);
+
+  describe('bad options: a coded TypeError/RangeError at construction, naming the option', () => {
+    describe.each(CONSTRUCTORS)('%s', (_, construct) => {
+      it.each(BAD_OPTIONS)('%s', (_label, options, option, kind) => {
+        const error = expectCoded(thrownBy(() => construct(options)), 'ERR_REFRAME_OPTION', kind);
+        expect(error.message).toContain(option);
+      }, T);
+    });
+
+    it.each(IMPLEMENTATIONS)('new ChunkerStream ($name): bad highWaterMark and streams are ERR_REFRAME_OPTION', (impl) => {
+      for (const highWaterMark of [-1, 1.5, NaN, Infinity, '4']) {
+        expectCoded(thrownBy(() => new ChunkerStream(4, { streams: impl.streams, highWaterMark: highWaterMark as number })), 'ERR_REFRAME_OPTION');
+      }
+      for (const streams of [null, 5, {}, { ReadableStream: 1, WritableStream: 2 }]) {
+        expectCoded(thrownBy(() => new ChunkerStream(4, { streams: streams as never })), 'ERR_REFRAME_OPTION');
+      }
+    }, T);
+  });
+
+  describe('Chunker: a refused push changes nothing', () => {
+    it.each(WRONG_FOR_INT16_CHUNKER)('%s', (_, bad) => {
+      const refused = new Chunker(INT16);
+      const clean = new Chunker(INT16);
+      const got = [...refused.push(PREFIX[0]), ...refused.push(PREFIX[1])].map(bytesOf);
+      const want = [...clean.push(PREFIX[0]), ...clean.push(PREFIX[1])].map(bytesOf);
+      const pending = refused.pending;
+      expect(pending).toBe(1);
+      expectCoded(thrownBy(() => refused.push(bad as Uint8Array)), 'ERR_REFRAME_INPUT', TypeError);
+      expect(refused.pending).toBe(pending); // what was pending is still pending
+      // ... and the stream goes on as if the refused burst had never come.
+      const rest = seq(13, 11);
+      got.push(...refused.push(rest).map(bytesOf), ...refused.flush().map(bytesOf));
+      want.push(...clean.push(rest).map(bytesOf), ...clean.flush().map(bytesOf));
+      expect(got).toEqual(want);
+    }, T);
+  });
+
+  describe('Node face: a bad write errors the stream after the chunks completed before it', () => {
+    it.each(WRONG_FOR_INT16)('%s', async (_, bad) => {
+      const s = chunkerStream(INT16);
+      const done = collect<Int16Array>(s);
+      for (const burst of PREFIX) s.write(burst);
+      s.write(bad);
+      s.end();
+      const { items, error } = await done;
+      expectCoded(error, 'ERR_REFRAME_INPUT', TypeError);
+      expect((items as ArrayBufferView[]).map(bytesOf)).toEqual(PREFIX_CHUNKS); // nothing after: the partial chunk is not handed out
+      expect(s.destroyed).toBe(true);
+    }, T);
+
+    it("write(null) throws Node's ERR_STREAM_NULL_VALUES and the stream goes on unchanged", async () => {
+      const s = chunkerStream(INT16);
+      const done = collect<Int16Array>(s);
+      for (const burst of PREFIX) s.write(burst);
+      await new Promise((resolve) => setImmediate(resolve));
+      const pending = s.pending;
+      expect(pending).toBe(1);
+      expectCoded(thrownBy(() => s.write(null)), 'ERR_STREAM_NULL_VALUES', TypeError);
+      expect(s.pending).toBe(pending);
+      s.end(seq(13, 11));
+      const { items, error } = await done;
+      expect(error).toBeUndefined();
+      const clean = new Chunker(INT16);
+      const want = [...clean.push(seq(24)), ...clean.flush()].map(bytesOf);
+      expect(items.map(bytesOf)).toEqual(want);
+    }, T);
+
+    it('a bad write with a callback: the callback gets the coded error', async () => {
+      const s = chunkerStream(INT16);
+      s.on('error', () => {});
+      s.resume();
+      const error = await new Promise<unknown>((resolve) => s.write(7, resolve));
+      expectCoded(error, 'ERR_REFRAME_INPUT', TypeError);
+    }, T);
+  });
+
+  describe.each(IMPLEMENTATIONS)('WHATWG face ($name): a bad write errors both sides after the chunks before it', (impl) => {
+    it.each(WRONG_FOR_INT16_WEB)('%s', async (_, bad) => {
+      const pair = new ChunkerStream(INT16, { streams: impl.streams });
+      const { items, readError, writeResults, closeResult } = await drive(pair, [...PREFIX, bad]);
+      expect(writeResults.slice(0, PREFIX.length)).toEqual([undefined, undefined]);
+      expectCoded(writeResults[PREFIX.length], 'ERR_REFRAME_INPUT', TypeError);
+      expectCoded(readError, 'ERR_REFRAME_INPUT', TypeError);
+      expect(closeResult).toBeDefined(); // close() after the error rejects
+      expect((items as ArrayBufferView[]).map(bytesOf)).toEqual(PREFIX_CHUNKS);
+      expect(pair.pending).toBe(1); // the refused burst did not touch what was pending
+    }, T);
+  });
+
+  describe('chunks(): a bad burst ends the loop with the coded error after the chunks before it', () => {
+    // for await unwraps a promise a source yields (the language's rule), so a promise is not a bad burst here.
+    it.each(WRONG_FOR_INT16.filter(([label]) => label !== 'a promise'))('%s', async (_, bad) => {
+      const { items, error } = await loop(chunks([...PREFIX, bad], INT16));
+      expectCoded(error, 'ERR_REFRAME_INPUT', TypeError);
+      expect((items as ArrayBufferView[]).map(bytesOf)).toEqual(PREFIX_CHUNKS);
+    }, T);
+
+    it.each([
+      ['null', null], ['undefined', undefined], ['a number', 4], ['a plain object', { size: 4 }],
+      ['a single Uint8Array (not a source of bursts)', new Uint8Array(4)], ['a string', 'abcd'],
+    ])('a source that is %s: ERR_REFRAME_INPUT at the call', (_, source) => {
+      expectCoded(thrownBy(() => chunks(source as never, 4)), 'ERR_REFRAME_INPUT', TypeError);
+    }, T);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // The end of the stream (SPEC "tail"): a partial chunk under tail 'error', and a stream that ends
+  // inside a sample. Each face reports the coded error with the tail; the Chunker starts afresh.
+
+  const ENDS: [string, ChunkerOptions<SampleType>, Uint8Array[], string, number][] = [
+    ["tail 'error' with a partial chunk", { size: 4, type: 'int16', tail: 'error' }, [seq(6)], 'ERR_REFRAME_TAIL', 6],
+    ['the stream ends inside a sample (emit)', { size: 4, type: 'int16' }, [seq(5)], 'ERR_REFRAME_INPUT', 4],
+    ['the stream ends inside a sample (pad)', { size: 4, type: 'int16', tail: 'pad' }, [seq(3)], 'ERR_REFRAME_INPUT', 2],
+    ['the stream ends inside a sample (error)', { size: 4, type: 'int16', tail: 'error' }, [seq(1)], 'ERR_REFRAME_INPUT', 0],
+    ['the stream ends inside a complex stereo sample', { size: 2, type: 'complex64', channels: 2 }, [seq(17)], 'ERR_REFRAME_INPUT', 16],
+  ];
+
+  describe.each(ENDS)('%s', (_, options, bursts, code, tailBytes) => {
+    const expectTail = (error: unknown) => {
+      const e = expectCoded(error, code);
+      if (tailBytes > 0) expect(bytesOf(e.tail!)).toEqual(seq(tailBytes));
+    };
+
+    it('Chunker: flush() throws, then a fresh stream starts', () => {
+      const c = new Chunker(options);
+      for (const burst of bursts) c.push(burst);
+      expectTail(thrownBy(() => c.flush()));
+      expect(c.pending).toBe(0);
+      expect(c.flush()).toEqual([]);
+    }, T);
+
+    it('Node face: end() errors the stream', async () => {
+      const s = chunkerStream(options);
+      const done = collect(s);
+      for (const burst of bursts) s.write(burst);
+      s.end();
+      const { items, error } = await done;
+      expectTail(error);
+      expect(items).toEqual([]);
+    }, T);
+
+    it('Node face: flush() mid-stream errors the stream', async () => {
+      const s = chunkerStream(options);
+      const done = collect(s);
+      for (const burst of bursts) s.write(burst);
+      s.flush();
+      const { error } = await done;
+      expectTail(error);
+    }, T);
+
+    it.each(IMPLEMENTATIONS)('WHATWG face ($name): close() and read() reject', async (impl) => {
+      const { items, readError, closeResult } = await drive(new ChunkerStream(options, { streams: impl.streams }), bursts);
+      expectTail(readError);
+      expectTail(closeResult);
+      expect(items).toEqual([]);
+    }, T);
+
+    it('chunks(): the loop throws at the end', async () => {
+      const { items, error } = await loop(chunks(bursts, options));
+      expectTail(error);
+      expect(items).toEqual([]);
+    }, T);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Cancel and abort in the middle of a huge burst: everything settles, nothing is left unhandled.
+
+  describe('cancel, abort and destroy mid-burst settle with no unhandled rejection', () => {
+    const huge = () => new Uint8Array(1 << 20); // 1 MiB: 16,384 chunks of 64, produced lazily
+
+    it('Node face: destroy(error) while a huge write waits for the consumer', async () => {
+      const s = chunkerStream({ size: 64 }, { highWaterMark: 2 });
+      s.write(huge());
+      const failed = new Promise<unknown>((resolve) => s.on('error', resolve));
+      const closed = new Promise((resolve) => s.on('close', resolve));
+      s.read();
+      s.destroy(Object.assign(new Error('stop'), { code: 'STOP' }));
+      expect((await failed as Coded).code).toBe('STOP');
+      await closed;
+      expect(s.pending).toBe(0); // the engine's state is released
+    }, T);
+
+    it('Node face: an AbortSignal aborts a huge write', async () => {
+      const controller = new AbortController();
+      const s = chunkerStream({ size: 64 }, { highWaterMark: 2, signal: controller.signal });
+      const failed = new Promise<unknown>((resolve) => s.on('error', resolve));
+      s.write(huge());
+      controller.abort();
+      expect((await failed as Coded).name).toBe('AbortError');
+    }, T);
+
+    it.each(IMPLEMENTATIONS)('WHATWG face ($name): cancel() the readable mid-burst', async (impl) => {
+      const pair = new ChunkerStream({ size: 64 }, { streams: impl.streams, highWaterMark: 2 });
+      const writer = pair.writable.getWriter();
+      const write = writer.write(huge()).then(() => 'resolved', (e: unknown) => e);
+      const reader = pair.readable.getReader();
+      await reader.read();
+      await reader.cancel('enough');
+      expect(await write).toBe('enough'); // the pending write rejects with the reason
+      await expect(writer.closed).rejects.toBe('enough');
+      expect(pair.pending).toBe(0);
+    }, T);
+
+    it.each(IMPLEMENTATIONS)('WHATWG face ($name): abort() the writable mid-burst', async (impl) => {
+      const pair = new ChunkerStream({ size: 64 }, { streams: impl.streams, highWaterMark: 2 });
+      const writer = pair.writable.getWriter();
+      const write = writer.write(huge()).then(() => 'resolved', (e: unknown) => e);
+      const reader = pair.readable.getReader();
+      await reader.read();
+      await writer.abort('gone');
+      expect(await write).toBe('gone');
+      await expect(reader.closed).rejects.toBe('gone');
+      expect(pair.pending).toBe(0);
+    }, T);
+
+    it('chunks(): leaving the loop mid-burst releases the source', async () => {
+      let released = false;
+      async function* source() {
+        try {
+          yield huge();
+          yield huge();
+        } finally {
+          released = true;
+        }
+      }
+      let n = 0;
+      for await (const _chunk of chunks(source(), 64)) if (++n === 3) break;
+      expect(released).toBe(true);
+    }, T);
+
+    it('chunks(): a source that throws ends the loop with its error', async () => {
+      async function* source() {
+        yield seq(100);
+        throw Object.assign(new Error('source failed'), { code: 'SOURCE' });
+      }
+      const { items, error } = await loop(chunks(source(), 64));
+      expect(items).toHaveLength(1);
+      expect((error as Coded).code).toBe('SOURCE');
+    }, T);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Stale memory: output memory comes uninitialized (Buffer.allocUnsafeSlow) and the native
+  // engine's window is uninitialized too. Padding must write every byte it hands out, so no chunk
+  // (nor the rest of its ArrayBuffer) may ever hold a byte of memory freed before.
+
+  describe('padding never exposes stale memory', () => {
+    const SECRET = 0xa5;
+    const gc = exposeGc();
+
+    /** Allocates secrets in every way a process does, fills them with SECRET, and drops them. */
+    function spill(round: number): void {
+      const sizes = [64, 4096, 4096 + round % 64, 65536];
+      for (const size of sizes) {
+        Buffer.allocUnsafeSlow(size).fill(SECRET);
+        Buffer.allocUnsafe(size).fill(SECRET); // from Node's pool when small
+        new Uint8Array(size).fill(SECRET);
+      }
+      new Chunker(4096).push(new Uint8Array(5000).fill(SECRET)); // secrets through an engine, too
+      if (gc && round % 50 === 0) gc();
+    }
+
+    /** The whole ArrayBuffer behind a chunk is exactly the pushed sample and fill: no secret. (One
+     *  cheap check per chunk: thousands of deep toEqual calls on 4 KiB arrays would take minutes.) */
+    function expectClean(chunk: ArrayBufferView, expected: Uint8Array): void {
+      const all = new Uint8Array(chunk.buffer);
+      const clean = all.byteLength === chunk.byteLength && !all.includes(SECRET) &&
+        Buffer.compare(bytesOf(chunk), expected) === 0;
+      if (!clean) expect(bytesOf(chunk), `the chunk's ArrayBuffer holds ${all.filter((b) => b === SECRET).length} secret bytes`).toEqual(expected);
+      expect(clean).toBe(true);
+    }
+
+    const padded = (size: number, first: number[], fill: number[]) => {
+      const out = new Uint8Array(size);
+      out.set(first);
+      for (let at = first.length; at < size; at += fill.length) out.set(fill, at);
+      return out;
+    };
+
+    it('Chunker: 2,000 cycles of a 1-byte push and a padded flush (a new and a reused chunker)', () => {
+      const reused = new Chunker({ size: 4096, tail: 'pad', fill: 7 });
+      const expected = padded(4096, [1], [7]);
+      for (let round = 0; round < 2000; round++) {
+        spill(round);
+        const fresh = new Chunker({ size: 4096, tail: 'pad', fill: 7 });
+        fresh.push(Uint8Array.of(1));
+        reused.push(Uint8Array.of(1));
+        const [a] = fresh.flush();
+        const [b] = reused.flush();
+        expectClean(a, expected);
+        expectClean(b, expected);
+      }
+    }, 60_000);
+
+    it('Chunker: multi-byte samples with align, emit and error tails', () => {
+      const fill = [4, 3, 2, 1, 4, 3, 2, 1]; // uint32 0x01020304, little-endian, 2 channels
+      const le = new Uint8Array(new Uint32Array([0x01020304]).buffer)[0] === 4;
+      const sampleFill = le ? fill : [1, 2, 3, 4, 1, 2, 3, 4];
+      for (let round = 0; round < 500; round++) {
+        spill(round);
+        const pad = new Chunker({ size: 1000, type: 'uint32', channels: 2, tail: 'pad', fill: 0x01020304, align: 10 });
+        pad.push(new Uint8Array(8).fill(9));
+        expectClean(pad.flush()[0], padded(80, [9, 9, 9, 9, 9, 9, 9, 9], sampleFill));
+
+        const emit = new Chunker({ size: 1000, type: 'uint32', channels: 2 });
+        emit.push(new Uint8Array(8).fill(9));
+        expectClean(emit.flush()[0], new Uint8Array(8).fill(9));
+
+        const error = new Chunker({ size: 1000, tail: 'error' });
+        error.push(Uint8Array.of(9));
+        expectClean(expectCoded(thrownBy(() => error.flush()), 'ERR_REFRAME_TAIL').tail!, Uint8Array.of(9));
+      }
+    }, 60_000);
+
+    it('Node face: 300 cycles of a 1-byte write and a padded flush()', async () => {
+      const s = chunkerStream({ size: 4096, tail: 'pad', fill: 7 });
+      const items: Buffer[] = [];
+      s.on('data', (chunk: Buffer) => items.push(chunk));
+      for (let round = 0; round < 300; round++) {
+        spill(round);
+        s.write(Uint8Array.of(1));
+        await new Promise<void>((resolve) => s.flush(() => resolve()));
+      }
+      s.end();
+      await new Promise((resolve) => s.on('end', resolve));
+      expect(items).toHaveLength(300);
+      for (const chunk of items) expectClean(chunk, padded(4096, [1], [7]));
+    }, 60_000);
+
+    it.each(IMPLEMENTATIONS)('WHATWG face ($name) and chunks(): 300 padded streams of one byte', async (impl) => {
+      const expected = padded(4096, [1], [7]);
+      for (let round = 0; round < 300; round++) {
+        spill(round);
+        const { items } = await drive(new ChunkerStream({ size: 4096, tail: 'pad', fill: 7 }, { streams: impl.streams }), [Uint8Array.of(1)]);
+        expect(items).toHaveLength(1);
+        expectClean(items[0] as Uint8Array, expected);
+        const looped = await loop(chunks([Uint8Array.of(1)], { size: 4096, tail: 'pad', fill: 7 }));
+        expect(looped.items).toHaveLength(1);
+        expectClean(looped.items[0] as Uint8Array, expected);
+      }
+    }, 60_000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Writes `bursts` then closes, while reading everything: each write's and close's outcome
+ *  (undefined when it resolved, else the rejection) and the items read before any error. */
+async function drive(pair: ChunkerStream<SampleType, boolean>, bursts: unknown[]) {
+  const writer = pair.writable.getWriter();
+  const reader = pair.readable.getReader();
+  const settle = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+  const writes = bursts.map((burst) => settle(writer.write(burst as Uint8Array)));
+  const close = settle(writer.close());
+  const items: unknown[] = [];
+  let readError: unknown;
+  for (;;) {
+    try {
+      const { done, value } = await reader.read();
+      if (done) break;
+      items.push(value);
+    } catch (error) {
+      readError = error;
+      break;
+    }
+  }
+  return { items, readError, writeResults: await Promise.all(writes), closeResult: await close };
+}
+
+/** Runs a for-await loop to its end: the items and the error it threw, if any. */
+async function loop(iterable: AsyncIterable<unknown>) {
+  const items: unknown[] = [];
+  try {
+    for await (const item of iterable) items.push(item);
+  } catch (error) {
+    return { items, error };
+  }
+  return { items, error: undefined };
+}
+
+/** global.gc, or one obtained through V8's flags when node runs without --expose-gc. */
+function exposeGc(): (() => void) | undefined {
+  const global = globalThis as { gc?: () => void };
+  if (typeof global.gc === 'function') return global.gc;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
