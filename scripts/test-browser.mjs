@@ -126,6 +126,22 @@ async function inPage() {
     return `${got} chunks, then ${failure.code}`;
   });
 
+  await check('ChunkerStream on web-streams-polyfill streams (the import map), given as `streams`', async () => {
+    const streams = await import('web-streams-polyfill');
+    const source = new streams.ReadableStream({
+      start(controller) {
+        controller.enqueue(Uint8Array.of(0, 1, 2));
+        controller.enqueue(Uint8Array.of(3, 4, 5, 6, 7, 8, 9));
+        controller.close();
+      },
+    });
+    const pair = new ChunkerStream({ size: 4 }, { streams });
+    assert(pair.readable instanceof streams.ReadableStream && !(pair.readable instanceof ReadableStream), 'not a polyfill pair');
+    const out = (await readAll(source.pipeThrough(pair))).map((chunk) => [...chunk].join(' '));
+    assert(out.join() === '0 1 2 3,4 5 6 7,8 9', `chunks ${out.join()}`);
+    return out.join(' | ');
+  });
+
   await check('chunks() over a response body (batch): every chunk in place', async () => {
     const n = 1_000_000;
     const response = await fetch(`/data.bin?n=${n}`);
