@@ -64,8 +64,8 @@ c.push(new Float32Array(SIZE * 2 * 3).fill(-2));
 const intact = million.every((chunk, k) => chunk[0] === k * SIZE * 2 && chunk[SIZE * 2 - 1] === (k + 1) * SIZE * 2 - 1);
 console.log(`   one push of ${fmt(1_000_000)} samples → ${fmt(million.length)} chunks, ` +
   `${intact ? 'all still valid' : 'SOME CHANGED'} after later pushes`);
-console.log('   (the original handed out views into its ring buffer, stale after the next push,');
-console.log('    and capped one call at 192 samples; every reframe chunk is an independent copy)\n');
+console.log('   (the original handed out views that went stale on the next call, took bursts of at most');
+console.log('    192 samples and capped one call\'s output at 256; every reframe chunk is an independent copy)\n');
 
 // Part 2: this file, read in 700-byte bursts, re-framed into 1024-byte chunks.
 const file = fileURLToPath(import.meta.url);
