@@ -19,7 +19,10 @@ export interface StreamsImplementation {
 export interface ChunkerStreamInit {
   /** Build the pair on this implementation (default: the platform's, else web-streams-polyfill). */
   streams?: StreamsImplementation;
-  /** Items (chunks, or arrays with `batch`) the readable side queues before it stops producing (default 16). */
+  /**
+   * Chunks the readable side queues before it stops producing (default 16); also the most chunks
+   * one engine call makes, so with `batch` the largest array (at most 1 MiB of chunks).
+   */
   highWaterMark?: number;
 }
 
@@ -61,9 +64,9 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
   readonly readable: ReadableStream<WebItemOf<T, B>>;
   readonly writable: WritableStream<WebBurst>;
   readonly #reframer: Reframer;
-  readonly #highWaterMark: number;
-  readonly #max: number; // chunks per engine call (one stream item with batch)
-  #readable!: ReadableStreamDefaultController<unknown>;
+  readonly #highWaterMark: number; // desiredSize equals it exactly when the queue is empty
+  readonly #max: number; // chunks per engine call (one array with batch)
+  #readable!: ReadableStreamDefaultController<WebItemOf<T, B>>;
   #writable!: WritableStreamDefaultController;
   #work: Work | undefined; // the burst being produced; its write settles once it is consumed
   #parked: ((more?: PromiseLike<void>) => void) | undefined; // a pull waiting for the next burst
@@ -79,15 +82,15 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
     const { ReadableStream: Readable, WritableStream: Writable } = pickStreams(streams) as unknown as typeof globalThis;
     this.#reframer = new Reframer(resolved);
     this.#highWaterMark = highWaterMark;
-    this.#max = resolved.batch ? this.#reframer.slabChunks : Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
-    this.readable = new Readable({
+    this.#max = Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
+    this.readable = new Readable<WebItemOf<T, B>>({
       start: (controller) => { this.#readable = controller; },
       pull: () => this.#pull(),
       cancel: (reason) => {
         this.#release(reason);
         this.#writable.error(reason);
       },
-    }, { highWaterMark });
+    }, { highWaterMark, size: (item) => (Array.isArray(item) ? item.length : 1) });
     this.writable = new Writable({
       start: (controller) => {
         this.#writable = controller;
@@ -145,8 +148,9 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
   }
 
   #enqueue(chunks: AnyChunk[]): void {
-    if (this.#reframer.options.batch) this.#readable.enqueue(chunks);
-    else for (const chunk of chunks) this.#readable.enqueue(chunk);
+    const readable = this.#readable as ReadableStreamDefaultController<AnyChunk | AnyChunk[]>;
+    if (this.#reframer.options.batch) readable.enqueue(chunks);
+    else for (const chunk of chunks) readable.enqueue(chunk);
   }
 
   #close(): void {

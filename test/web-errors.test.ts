@@ -91,29 +91,34 @@ describe.each(CORES)('$backend core', (core) => {
       expect(error).toBe(failure);
     });
 
-    it('cancel on the readable side rejects a write waiting for the consumer, errors the writable side and resets the engine', async () => {
-      const { pair, writer, reader } = open(4);
-      await writer.write(bytes(3));
+    it('cancel on the readable side rejects a write waiting for the consumer and errors the writable side', async () => {
+      const { writer, reader } = open(4);
       const pendingWrite = rejection(writer.write(new Uint8Array(4096 * 1024))); // far more than the queue holds
       await settle();
       const reason = new Error('not interested');
       await reader.cancel(reason);
       expect(await pendingWrite).toBe(reason);
-      expect(pair.pending).toBe(0);
       expect(await rejection(writer.write(bytes(4)))).toBe(reason);
       expect(await rejection(writer.closed)).toBe(reason);
     });
 
-    it('abort on the writable side reaches the engine while a write waits for the consumer', async () => {
+    it('cancel on the readable side discards what the engine holds', async () => {
       const { pair, writer, reader } = open(4);
       await writer.write(bytes(3));
+      expect(pair.pending).toBe(3);
+      await reader.cancel();
+      expect(pair.pending).toBe(0);
+      expect(await rejection(writer.closed)).toBeUndefined();
+    });
+
+    it('abort on the writable side reaches the engine while a write waits for the consumer', async () => {
+      const { writer, reader } = open(4);
       const pendingWrite = rejection(writer.write(new Uint8Array(4096 * 1024)));
       await settle();
       const reason = new Error('producer gave up');
       const aborted = writer.abort(reason);
       expect(await pendingWrite).toBe(reason);
       await aborted;
-      expect(pair.pending).toBe(0);
       expect(await rejection(reader.read())).toBe(reason);
     });
 
