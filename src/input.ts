@@ -17,6 +17,10 @@ function isArrayBuffer(value: unknown): value is ArrayBufferLike {
   return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
 }
 
+// A buffer transferred away (postMessage, structuredClone) has lost its bytes: refusing it beats
+// reading it as an empty burst and losing data silently. Viewing a detached buffer throws.
+const detached = () => inputError('the burst\'s ArrayBuffer is detached (transferred away): its bytes are gone');
+
 /**
  * The bytes of one burst. Raw bytes (Uint8Array, Buffer, DataView, ArrayBuffer) pass as they are;
  * a typed array must be of the option's own element type; strings are UTF-8 (or `encode`'s) bytes
@@ -33,12 +37,23 @@ export function toBytes(
     const own = options.info.array.name;
     if (tag === undefined /* DataView */ || tag === 'Uint8Array' || tag === own ||
         (tag === 'Uint8ClampedArray' && own === 'Uint8Array')) {
-      return tag === 'Uint8Array' ? (burst as Uint8Array)
-        : new Uint8Array(burst.buffer, burst.byteOffset, burst.byteLength);
+      try {
+        if (tag !== 'Uint8Array') return new Uint8Array(burst.buffer, burst.byteOffset, burst.byteLength);
+        if (burst.byteLength === 0) new Uint8Array(burst.buffer); // throws if detached (reads as empty)
+        return burst as Uint8Array;
+      } catch {
+        throw detached();
+      }
     }
     throw inputError(`a ${tag} is not ${options.type} samples: pass a ${own}, or raw bytes (Uint8Array, DataView, ArrayBuffer)`);
   }
-  if (isArrayBuffer(burst)) return new Uint8Array(burst);
+  if (isArrayBuffer(burst)) {
+    try {
+      return new Uint8Array(burst);
+    } catch {
+      throw detached();
+    }
+  }
   if (typeof burst === 'string') {
     if (strings && options.type === 'uint8') return encode(burst);
     throw inputError(strings

@@ -96,6 +96,20 @@ describe.each(CORES)('$backend core', (core) => {
       thrown(() => new Chunker({ size: 4, type: 'int16' }).push('abcd' as unknown as Uint8Array), 'ERR_REFRAME_INPUT', TypeError);
     }, T);
 
+    it('a detached (transferred) buffer, or a view of one: its bytes are gone', () => {
+      const detach = <B extends ArrayBufferLike>(buffer: B) => {
+        structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+        return buffer;
+      };
+      const c = new Chunker({ size: 2, type: 'float32' });
+      c.push(new Float32Array([1]));
+      const views = [new Uint8Array(8), new Uint8Array(8).subarray(2, 6), new Float32Array(2), new DataView(new ArrayBuffer(8))];
+      for (const view of views) detach(view.buffer);
+      for (const burst of [detach(new ArrayBuffer(8)), ...views]) thrown(() => c.push(burst), 'ERR_REFRAME_INPUT', TypeError);
+      expect(c.pending).toBe(1);
+      expect(c.push(new Float32Array([2])).map((x) => Array.from(x))).toEqual([[1, 2]]);
+    }, T);
+
     it('a refused burst leaves the state as it was', () => {
       const refused = new Chunker({ size: 4, type: 'int16', hop: 3 });
       const clean = new Chunker({ size: 4, type: 'int16', hop: 3 });
