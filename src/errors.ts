@@ -12,7 +12,10 @@ function coded<E extends Error>(error: E, code: ReframeErrorCode): E & { code: R
   return error as E & { code: ReframeErrorCode };
 }
 
-/** Describes a value for a message without calling user code (no toString, no getters). */
+/**
+ * Describes a value for a message, never throwing. Calls no toString or valueOf; the only user code
+ * it can reach is a Symbol.toStringTag getter (or a Proxy trap), and their errors are swallowed.
+ */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;
@@ -20,9 +23,13 @@ export function describe(value: unknown): string {
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
-  if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
-  return `an ${Object.prototype.toString.call(value).slice(8, -1)}`.replace(/^an ([^AEIOU])/, 'a $1');
+  try {
+    if (Array.isArray(value)) return 'an array';
+    if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
+    return `an ${Object.prototype.toString.call(value).slice(8, -1)}`.replace(/^an ([^AEIOU])/, 'a $1');
+  } catch {
+    return 'an object'; // a revoked Proxy, or a Symbol.toStringTag getter that throws
+  }
 }
 
 /** A bad option: TypeError for a value of the wrong kind, RangeError for one out of range. */

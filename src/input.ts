@@ -12,9 +12,23 @@ const typedArrayTag = Object.getOwnPropertyDescriptor(
 )!.get as (this: unknown) => string | undefined;
 const textEncoder = new TextEncoder();
 
+// Brand checks: these getters throw for anything but a real ArrayBuffer / SharedArrayBuffer, whatever
+// its Symbol.toStringTag claims (an object, a Proxy), and run no user code.
+const byteLengthGetters = [ArrayBuffer, globalThis.SharedArrayBuffer]
+  .filter((C) => typeof C === 'function')
+  .map((C) => Object.getOwnPropertyDescriptor(C.prototype, 'byteLength')!.get!);
+
 function isArrayBuffer(value: unknown): value is ArrayBufferLike {
-  const tag = Object.prototype.toString.call(value);
-  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
+  if (typeof value !== 'object' || value === null) return false;
+  for (const byteLength of byteLengthGetters) {
+    try {
+      byteLength.call(value);
+      return true;
+    } catch {
+      // not this kind of buffer
+    }
+  }
+  return false;
 }
 
 // A buffer transferred away (postMessage, structuredClone) has lost its bytes: refusing it beats

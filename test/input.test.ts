@@ -20,6 +20,10 @@ const NOT_BURSTS: [string, unknown][] = [
   ['a number', 42], ['a plain object', { length: 4 }], ['an array', [1, 2, 3, 4]], ['null', null],
   ['undefined', undefined], ['a boolean', true], ['a symbol', Symbol('x')], ['a function', () => 0],
   ['a bigint', 4n], ['a lookalike of a view', { buffer: new ArrayBuffer(4), byteOffset: 0, byteLength: 4 }],
+  ['an object tagged ArrayBuffer', { [Symbol.toStringTag]: 'ArrayBuffer', length: 2, 0: 1, 1: 2 }],
+  ['an object whose tag getter throws', { get [Symbol.toStringTag](): string { throw new Error('user code ran'); } }],
+  ['a revoked proxy', (() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; })()],
+  ['a proxy of an ArrayBuffer', new Proxy(new ArrayBuffer(4), {})],
 ];
 
 describe.each(CORES)('$backend core', (core) => {
