@@ -7,7 +7,7 @@ export { Chunker } from './chunker.js';
 export { chunkerStream, ChunkerTransform } from './node-stream.js';
 export type { NodeChunkOf, ChunkerStreamOptions } from './node-stream.js';
 export { ChunkerStream } from './web-stream.js';
-export type { ChunkerStreamInit, StreamsImplementation, WebItemOf, WebBurst } from './web-stream.js';
+export type { ChunkerStreamInit, StreamsImplementation, WebItemOf, WebBurst, WebReadableOf, WebWritableOf } from './web-stream.js';
 export { chunks } from './chunks.js';
 export type { BurstSource, ChunksItemOf } from './chunks.js';
 export type { ChunkerOptions, TailPolicy } from './options.js';

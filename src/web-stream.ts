@@ -32,6 +32,13 @@ export type WebItemOf<T extends SampleType, B extends boolean> = B extends true 
 /** What its writable side takes: raw bytes, or typed samples of the option's element type. */
 export type WebBurst = ArrayBufferView | ArrayBufferLike;
 
+// The pair's types follow `streams`: the polyfill's classes for the polyfill, the platform's otherwise.
+type Polyfill = typeof ponyfill;
+/** The readable side's type on implementation `S`. */
+export type WebReadableOf<S, R> = [S] extends [Polyfill] ? ponyfill.ReadableStream<R> : ReadableStream<R>;
+/** The writable side's type on implementation `S`. */
+export type WebWritableOf<S, W> = [S] extends [Polyfill] ? ponyfill.WritableStream<W> : WritableStream<W>;
+
 const DEFAULT_HIGH_WATER_MARK = 16;
 
 function pickStreams(streams: StreamsImplementation | undefined): StreamsImplementation {
@@ -60,9 +67,13 @@ interface Work {
  * readable side pulls, so one huge write keeps only about `highWaterMark` chunks alive; its
  * promise settles once the whole burst has been handed to the readable side.
  */
-export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = false> {
-  readonly readable: ReadableStream<WebItemOf<T, B>>;
-  readonly writable: WritableStream<WebBurst>;
+export class ChunkerStream<
+  T extends SampleType = 'uint8',
+  B extends boolean = false,
+  S extends StreamsImplementation | undefined = undefined,
+> {
+  readonly readable: WebReadableOf<S, WebItemOf<T, B>>;
+  readonly writable: WebWritableOf<S, WebBurst>;
   readonly #reframer: Reframer;
   readonly #highWaterMark: number; // desiredSize equals it exactly when the queue is empty
   readonly #max: number; // chunks per engine call (one array with batch)
@@ -73,7 +84,7 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
   #failure: { error: unknown } | undefined; // errors the readable side once its queue is read
 
   /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
-  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init: ChunkerStreamInit = {}) {
+  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init: ChunkerStreamInit & { streams?: S } = {}) {
     const resolved = resolveOptions(options);
     const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = init;
     if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 0) {
@@ -83,7 +94,7 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
     this.#reframer = new Reframer(resolved);
     this.#highWaterMark = highWaterMark;
     this.#max = Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
-    this.readable = new Readable<WebItemOf<T, B>>({
+    const readable = new Readable<WebItemOf<T, B>>({
       start: (controller) => { this.#readable = controller; },
       pull: () => this.#pull(),
       cancel: (reason) => {
@@ -91,7 +102,7 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
         this.#writable.error(reason);
       },
     }, { highWaterMark, size: (item) => (Array.isArray(item) ? item.length : 1) });
-    this.writable = new Writable({
+    const writable = new Writable<WebBurst>({
       start: (controller) => {
         this.#writable = controller;
         // An abort must reach the engine even while a write waits for the consumer (the sink's
@@ -102,6 +113,8 @@ export class ChunkerStream<T extends SampleType = 'uint8', B extends boolean = f
       close: () => this.#close(),
       abort: (reason) => this.#abort(reason),
     }, { highWaterMark: 1 });
+    this.readable = readable as WebReadableOf<S, WebItemOf<T, B>>;
+    this.writable = writable as WebWritableOf<S, WebBurst>;
   }
 
   /** Whole samples received that no chunk has held yet. */

@@ -1,7 +1,7 @@
 // The WHATWG face's error, cancel and abort paths: both sides fail with SPEC codes, chunks completed
 // before an error come first, cancel and abort reach the engine, and no promise is left unhandled.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChunkerStream, type ChunkerOptions, type SampleType } from '../src/index.js';
+import { ChunkerStream, type ChunkerOptions, type SampleType, type StreamsImplementation } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS, settle, streamOf, track } from './support/web.js';
 
@@ -23,7 +23,7 @@ describe.each(CORES)('$backend core', (core) => {
 
   describe.each(IMPLEMENTATIONS)('$name streams', (impl) => {
     const open = <T extends SampleType = 'uint8'>(options: number | (ChunkerOptions<T> & { batch?: false })) => {
-      const pair = new ChunkerStream<T>(options, { streams: impl.streams });
+      const pair = new ChunkerStream<T, false, StreamsImplementation | undefined>(options, { streams: impl.streams });
       return { pair, writer: pair.writable.getWriter(), reader: pair.readable.getReader() };
     };
 

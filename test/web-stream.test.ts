@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as polyfill from 'web-streams-polyfill';
-import { ChunkerStream, type ChunkerOptions, type SampleType } from '../src/index.js';
+import { ChunkerStream, type ChunkerOptions, type SampleType, type StreamsImplementation } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS, collect, streamOf } from './support/web.js';
 
@@ -16,7 +16,7 @@ describe.each(CORES)('$backend core', (core) => {
 
   describe.each(IMPLEMENTATIONS)('$name streams', (impl) => {
     const stream = <T extends SampleType = 'uint8', B extends boolean = false>(options: number | (ChunkerOptions<T> & { batch?: B })) =>
-      new ChunkerStream<T, B>(options, { streams: impl.streams });
+      new ChunkerStream<T, B, StreamsImplementation | undefined>(options, { streams: impl.streams });
 
     it('builds its pair on that implementation', () => {
       const { readable, writable } = stream(4);
