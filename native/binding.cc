@@ -70,7 +70,8 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
     return config;
   }
 
-  // push(input: Uint8Array, out: Uint8Array | undefined): void
+  // push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number): void — the chunks go
+  // to out[outOffset, ...) (JS carves small outputs from a pool, so out may hold more).
   Napi::Value Push(const Napi::CallbackInfo& info) {
     const napi_env env = info.Env();
     uint8_t* in = nullptr;
@@ -81,10 +82,20 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
     if (!info[1].IsUndefined() && !ReadBytes(env, info[1], &out, &out_length)) {
       Broken(info.Env(), "push output must be a Uint8Array");
     }
-    if (out_length != engine_.chunks_for(in_length) * engine_.chunk_bytes()) {
-      Broken(info.Env(), "push output does not match the chunks this burst completes");
+    size_t out_offset = 0;
+    if (out != nullptr && info.Length() > 2) {
+      double offset = 0;
+      if (napi_get_value_double(env, info[2], &offset) != napi_ok || !(offset >= 0) ||
+          offset > static_cast<double>(out_length)) {
+        Broken(info.Env(), "push output offset out of range");
+      }
+      out_offset = static_cast<size_t>(offset);
     }
-    engine_.push(in, in_length, out);
+    const size_t chunks = engine_.chunks_for(in_length);
+    if (chunks > 0 && (out == nullptr || chunks * engine_.chunk_bytes() > out_length - out_offset)) {
+      Broken(info.Env(), "push output does not hold the chunks this burst completes");
+    }
+    engine_.push(in, in_length, out == nullptr ? nullptr : out + out_offset);
     return info.Env().Undefined();
   }
 

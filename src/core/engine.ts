@@ -18,10 +18,11 @@ export interface Engine {
   /** Whole samples received that no chunk has held yet. */
   readonly pending: number;
   /**
-   * Consumes one burst. `out` holds exactly the chunks the burst completes, back to back
-   * (`undefined` when it completes none); the caller sizes it from `needed` and the hop.
+   * Consumes one burst and writes the chunks it completes back to back into `out` from
+   * `outOffset` on (default 0; `out` is `undefined` when it completes none). The caller sizes
+   * `out` from `needed` and the hop: it must hold at least those chunks past `outOffset`.
    */
-  push(input: Uint8Array, out: Uint8Array | undefined): void;
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset?: number): void;
   /** What flush() will do: a FLUSH_* status and how many bytes it writes. */
   planFlush(): readonly [status: number, bytes: number];
   /** Writes the planned bytes into `out`, then starts a fresh stream. Returns the status. */

@@ -38,11 +38,11 @@ export class JsEngine implements Engine {
     return whole === 0 ? 0 : (whole - this.#held) / this.#sample;
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined): void {
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0): void {
     const chunk = this.#chunk;
     let len = input.byteLength;
     let at = 0; // next input byte
-    let written = 0;
+    let written = outOffset;
     this.#phase = (this.#phase + len) % this.#sample;
     // True while the window's `have` bytes are input[at - have, at); false while in #window.
     let inInput = this.#have === 0;

@@ -4,7 +4,7 @@ import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 
 interface NativeBinding {
-  push(input: Uint8Array, out: Uint8Array | undefined): void;
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number): void;
   planFlush(): [number, number];
   flush(out: Uint8Array | undefined): number;
   reset(): void;
@@ -57,8 +57,8 @@ class NativeCore implements Engine {
     return this.#native.pending;
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined): void {
-    this.#native.push(input, out);
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0): void {
+    this.#native.push(input, out, outOffset);
     this.#received += input.byteLength;
   }
 
