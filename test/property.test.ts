@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { Chunker, chunkerStream, type ChunkerOptions, type SampleType } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { TYPES, TYPE_NAMES, frame, sampleBytes } from './support/reference.js';
-import { bytesOf } from './support/util.js';
+import { bytesOf, collect } from './support/util.js';
 
 const fillFor = (type: SampleType): fc.Arbitrary<number | bigint> => {
   switch (type) {
@@ -114,6 +114,34 @@ function scribble(burst: ArrayBufferView | ArrayBuffer): void {
   view.fill(0xa5);
 }
 
+/** A case with a mid-stream flush() after some bursts: each flush ends one stream and starts the next. */
+const flushCaseArb = fc.tuple(caseArb, fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }));
+
+/** What each stream between flushes should give, from the reference. */
+function segments({ options, bursts }: Case, flushes: boolean[]) {
+  const out: { bursts: Case['bursts']; ref: ReturnType<typeof frame> }[] = [];
+  let current: Case['bursts'] = [];
+  const close = () => {
+    const bytes = new Uint8Array(current.reduce((n, b) => n + b.bytes.length, 0));
+    let at = 0;
+    for (const b of current) {
+      bytes.set(b.bytes, at);
+      at += b.bytes.length;
+    }
+    out.push({ bursts: current, ref: frame(bytes, options) });
+    current = [];
+  };
+  bursts.forEach((burst, i) => {
+    current.push(burst);
+    if (flushes[i] && i < bursts.length - 1) close();
+  });
+  close();
+  return out;
+}
+
+const endCode = (end: ReturnType<typeof frame>['end']) =>
+  end.kind === 'ok' ? undefined : end.kind === 'tail' ? 'ERR_REFRAME_TAIL' : 'ERR_REFRAME_INPUT';
+
 const RUNS = 400;
 
 describe.each(CORES)('$backend core', (core) => {
@@ -186,6 +214,54 @@ describe.each(CORES)('$backend core', (core) => {
         else expect((end as { code: string }).code).toBe(ref.end.kind === 'tail' ? 'ERR_REFRAME_TAIL' : 'ERR_REFRAME_INPUT');
       }),
       { numRuns: RUNS / 2 },
+    );
+  });
+
+  it('Chunker: flush() mid-stream ends one stream and starts a fresh one, also after it throws', () => {
+    fc.assert(
+      fc.property(flushCaseArb, ([c0, flushes]) => {
+        const c = new Chunker(c0.options);
+        for (const { bursts, ref } of segments(c0, flushes)) {
+          const got: Uint8Array[] = [];
+          for (const burst of bursts) got.push(...c.push(wrap(burst, c0.options)).map(bytesOf));
+          let code: string | undefined;
+          try {
+            got.push(...c.flush().map(bytesOf));
+          } catch (error) {
+            code = (error as { code: string }).code;
+          }
+          expect(got).toEqual(ref.chunks);
+          expect(code).toBe(endCode(ref.end));
+          expect(c.pending).toBe(0);
+        }
+      }),
+      { numRuns: RUNS / 2 },
+    );
+  });
+
+  it("Node face: flush() mid-stream gives each stream's chunks; the first failing end errors the stream", async () => {
+    await fc.assert(
+      fc.asyncProperty(flushCaseArb, fc.boolean(), fc.integer({ min: 1, max: 4 }), async ([c0, flushes], batch, highWaterMark) => {
+        const s = chunkerStream({ ...c0.options, batch }, { highWaterMark });
+        const done = collect(s);
+        c0.bursts.forEach((burst, i) => {
+          s.write(wrap(burst, c0.options));
+          if (flushes[i] && i < c0.bursts.length - 1) s.flush();
+        });
+        s.end();
+        const { items, error } = await done;
+        const want: Uint8Array[] = [];
+        let code: string | undefined;
+        for (const { ref } of segments(c0, flushes)) {
+          want.push(...ref.chunks);
+          code = endCode(ref.end);
+          if (code) break;
+        }
+        const chunks = (batch ? (items as ArrayBufferView[][]).flat() : items) as ArrayBufferView[];
+        expect(chunks.map(bytesOf)).toEqual(want);
+        expect(error?.code).toBe(code);
+      }),
+      { numRuns: RUNS / 4 },
     );
   });
 });
