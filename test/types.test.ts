@@ -59,6 +59,16 @@ describe.each(CORES)('$backend core', (core) => {
     });
   });
 
+  it('uint8 chunks from the Chunker are plain Uint8Arrays, not Buffers (the tail too)', () => {
+    const c = new Chunker(4);
+    const chunks = [...c.push(Buffer.from(seq(6))), ...c.flush()];
+    expect(chunks).toHaveLength(2);
+    for (const chunk of chunks) {
+      expect(Object.getPrototypeOf(chunk)).toBe(Uint8Array.prototype);
+      expect(Buffer.isBuffer(chunk)).toBe(false);
+    }
+  });
+
   it('complex64: a burst may end between re and im', () => {
     const c = new Chunker({ size: 2, type: 'complex64' });
     expect(c.push(new Float32Array([1, -1, 2]))).toEqual([]); // 1.5 samples
