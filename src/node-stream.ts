@@ -87,7 +87,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
     let bytes: Uint8Array;
     try {
       bytes = toBytes(burst, this.#reframer.options, true, (text) =>
-        Buffer.from(text, Buffer.isEncoding(encoding) ? encoding : 'utf8'));
+        Buffer.from(text, Buffer.isEncoding(encoding) ? encoding : this.#defaultEncoding()));
     } catch (error) {
       this.#fail(error as Error, callback);
       return;
@@ -115,6 +115,14 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
     this.#failure = undefined;
     this.#reframer.reset();
     callback(error);
+  }
+
+  // In object mode Node hands _transform no encoding for a string written without one, so the
+  // stream's defaultEncoding (option or setDefaultEncoding()) is read here.
+  #defaultEncoding(): BufferEncoding {
+    const state = (this as unknown as { _writableState: { defaultEncoding?: string } })._writableState;
+    const encoding = state.defaultEncoding;
+    return encoding !== undefined && Buffer.isEncoding(encoding) ? encoding : 'utf8';
   }
 
   // Produces the current burst until it is consumed or the readable side is full.

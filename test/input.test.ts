@@ -155,6 +155,16 @@ describe.each(CORES)('$backend core', (core) => {
       expect(items.map((b) => Array.from(b))).toEqual([[0xff, 0x00], [1, 2]]);
     });
 
+    it('a string written without an encoding uses the stream\'s defaultEncoding', async () => {
+      const s = chunkerStream(2, { defaultEncoding: 'hex' });
+      const done = collect<Buffer>(s);
+      s.write('ff00');
+      s.setDefaultEncoding('base64');
+      s.end('AQI=');
+      const { items } = await done;
+      expect(items.map((b) => Array.from(b))).toEqual([[0xff, 0x00], [1, 2]]);
+    });
+
     it('takes the same raw bytes and own typed arrays as the Chunker', async () => {
       const s = chunkerStream({ size: 2, type: 'int16' });
       const done = collect<Int16Array>(s);
