@@ -70,7 +70,7 @@ interface Work {
 export class ChunkerStream<
   T extends SampleType = 'uint8',
   B extends boolean = false,
-  S extends StreamsImplementation | undefined = undefined,
+  S extends StreamsImplementation | undefined = StreamsImplementation | undefined,
 > {
   readonly readable: WebReadableOf<S, WebItemOf<T, B>>;
   readonly writable: WebWritableOf<S, WebBurst>;

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as polyfill from 'web-streams-polyfill';
-import { ChunkerStream, chunks, type ChunkerOptions } from '../src/index.js';
+import { ChunkerStream, chunks, type ChunkerOptions, type SampleType, type StreamsImplementation } from '../src/index.js';
 
 describe('types', () => {
   it('ChunkerStream is a ReadableWritablePair of chunks and bursts', async () => {
@@ -48,6 +48,14 @@ describe('types', () => {
     let n = 0;
     for await (const chunk of out) n += chunk.length;
     expect(n).toBe(8);
+  });
+
+  it('a pair built with or without streams fits a parameter typed ChunkerStream<SampleType, boolean>', () => {
+    const take = (pair: ChunkerStream<SampleType, boolean>) => pair.readable;
+    const maybe = undefined as StreamsImplementation | undefined;
+    expect(take(new ChunkerStream(4))).toBeDefined();
+    expect(take(new ChunkerStream({ size: 4, type: 'int16' }, { streams: maybe }))).toBeDefined();
+    expect(take(new ChunkerStream(4, { streams: globalThis, highWaterMark: 2 }))).toBeDefined();
   });
 
   it('chunks() yields the chunk type of its options from any kind of source', async () => {
