@@ -4,8 +4,8 @@
 // Each run draws a configuration (type, channels, size, hop, tail, fill, align) and a script of
 // pushes (lengths in bytes, so bursts end inside samples too), mid-stream flushes and resets, and
 // plays it on both cores at two levels:
-//   - the engines themselves: `needed` and `pending` after every call, the bytes every push writes,
-//     flush plans, statuses and bytes;
+//   - the engines themselves: `needed` and `pending` after every call, the bytes every push writes
+//     (at an output offset, nothing outside its chunks), flush plans, statuses and bytes;
 //   - two Chunkers, one per core: identical chunks (type and bytes), pending after every push, and
 //     identical flush results or errors (class, code, tail bytes).
 // fast-check prints the seed and the shrunk counterexample on failure; replay with
@@ -110,13 +110,23 @@ function chunkerOn(core: Runtime, options: ChunkerOptions): Chunker<SampleType> 
   }
 }
 
-/** Feeds one burst to an engine the way the Reframer does: `out` sized from `needed`. */
-function enginePush(engine: Engine, input: Uint8Array, hopBytes: number, chunkBytes: number): string {
+/**
+ * Feeds one burst to an engine the way the Reframer does: `out` sized from `needed`, the chunks
+ * written from `outOffset` on (any byte offset). Bytes around them must stay as they were.
+ */
+function enginePush(engine: Engine, input: Uint8Array, hopBytes: number, chunkBytes: number, outOffset: number): string {
   const need = engine.needed;
   const count = input.byteLength < need ? 0 : 1 + Math.floor((input.byteLength - need) / hopBytes);
-  const out = count > 0 ? new Uint8Array(count * chunkBytes) : undefined;
-  engine.push(input, out);
-  return digest(out) ?? '';
+  if (count === 0) {
+    engine.push(input, undefined);
+    return '';
+  }
+  const SENTINEL = 0xa5;
+  const out = new Uint8Array(outOffset + count * chunkBytes + 3).fill(SENTINEL);
+  engine.push(input, out, outOffset);
+  const end = outOffset + count * chunkBytes;
+  const outside = [...out.subarray(0, outOffset), ...out.subarray(end)].some((byte) => byte !== SENTINEL);
+  return `${digest(out.subarray(outOffset, end))}${outside ? ' and bytes outside its chunks' : ''}`;
 }
 
 function engineFlush(engine: Engine): unknown {
@@ -145,7 +155,7 @@ function play({ options, ops }: Case, twin: EngineFactory = createJsEngine): voi
   [...ops, { kind: 'flush' } as Op].forEach((op, step) => {
     if (op.kind === 'push') {
       const input = burstBytes(op.bytes, op.salt);
-      same(step, 'engine push', engines.map((e) => enginePush(e, input, resolved.hopBytes, resolved.chunkBytes)));
+      same(step, 'engine push', engines.map((e) => enginePush(e, input, resolved.hopBytes, resolved.chunkBytes, op.salt % 13)));
       same(step, 'chunks', chunkers.map((c) => c.push(input).map(describeChunk)));
     } else if (op.kind === 'flush') {
       same(step, 'engine flush', engines.map(engineFlush));
