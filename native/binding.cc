@@ -73,16 +73,19 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
     return config;
   }
 
-  // push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number): void — the chunks go
-  // to out[outOffset, ...) (JS carves small outputs from a pool, so out may hold more).
+  // push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, next?: Uint8Array):
+  // boolean — the chunks go to out[outOffset, ...) (JS carves small outputs from a pool, so out
+  // may hold more), less a window completed in place; `next` (chunk bytes) is memory where a
+  // window left open may be kept (copy-once for large chunks); returns whether it was adopted.
+  // JS keeps an adopted `next` alive, and writes nothing into it, until it is handed out.
   //
   // The hot path (one call per burst), in plain N-API: the function's data is this instance, so
   // there is no unwrap and no node-addon-api wrapper; each array is read with one call. A
   // callgrind profile of 200,000 calls showed the wrappers (TemplatedInstanceCallback, napi_unwrap,
   // napi_is_typedarray, napi_typeof) costing more than the engine itself.
   static napi_value PushCallback(napi_env env, napi_callback_info info) {
-    size_t argc = 3;
-    napi_value args[3];
+    size_t argc = 4;
+    napi_value args[4];
     void* data = nullptr;
     if (napi_get_cb_info(env, info, &argc, args, nullptr, &data) != napi_ok) return nullptr;
     reframe::Engine& engine = static_cast<NativeEngine*>(data)->engine_;
@@ -110,12 +113,28 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
       }
       out_offset = static_cast<size_t>(offset);
     }
-    const size_t chunks = engine.chunks_for(in_length);
+    const size_t chunks = engine.out_chunks_for(in_length);
     if (chunks > 0 && (out == nullptr || chunks * engine.chunk_bytes() > out_length - out_offset)) {
       return Fail(env, "push output does not hold the chunks this burst completes");
     }
-    engine.push(in, in_length, out == nullptr ? nullptr : out + out_offset);
-    return nullptr;  // undefined
+    uint8_t* next = nullptr;
+    if (argc >= 4) {
+      size_t next_length = 0;
+      if (!ReadBytes(env, args[3], &next, &next_length)) {
+        napi_valuetype type;
+        if (napi_typeof(env, args[3], &type) != napi_ok || type != napi_undefined) {
+          return Fail(env, "push next window must be a Uint8Array");
+        }
+        next = nullptr;
+      } else if (next_length != engine.chunk_bytes()) {
+        return Fail(env, "push next window must hold one chunk");
+      }
+    }
+    const bool adopted = engine.push(in, in_length, out == nullptr ? nullptr : out + out_offset, next);
+    if (argc < 4) return nullptr;  // undefined
+    napi_value result;
+    napi_get_boolean(env, adopted, &result);
+    return result;
   }
 
   static napi_value Fail(napi_env env, const char* what) {

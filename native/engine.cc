@@ -24,7 +24,7 @@ size_t Engine::chunks_for(size_t len) const {
   return 1 + (len - need) / hop_;
 }
 
-void Engine::push(const uint8_t* in, size_t len, uint8_t* out) {
+bool Engine::push(const uint8_t* in, size_t len, uint8_t* out, uint8_t* next) {
   phase_ = (phase_ + len % sample_) % sample_;
   const uint8_t* const begin = in;
   // True while the current window's have_ bytes are the have_ bytes just before `in`, so a chunk
@@ -49,27 +49,42 @@ void Engine::push(const uint8_t* in, size_t len, uint8_t* out) {
       continue;
     }
     const size_t d = std::min(chunk_ - have_, len);
-    std::memcpy(window_.get() + have_, in, d);
+    std::memcpy(window_ + have_, in, d);
     have_ += d;
     in += d;
     len -= d;
     if (have_ < chunk_) break;
-    std::memcpy(out, window_.get(), chunk_);
-    out += chunk_;
+    const uint8_t* done = window_;  // the completed chunk
+    if (external_) {
+      // Completed in place: the caller hands that memory out. It is never written again.
+      external_ = false;
+      window_ = own_.get();  // may be null: allocated below only if the next window needs it
+    } else {
+      std::memcpy(out, window_, chunk_);
+      out += chunk_;
+    }
     next_window();
-    // The next window begins with the last have_ bytes of the chunk just emitted: read them from
-    // the input if this burst brought that many, else move them to the front of window_.
+    // The next window begins with the last have_ bytes of the chunk just completed: read them
+    // from the input if this burst brought that many, else move them to the front of window_.
     if (have_ <= static_cast<size_t>(in - begin)) {
       in_input = true;
     } else {
-      std::memmove(window_.get(), window_.get() + (chunk_ - have_), have_);
+      use_own_window();
+      std::memmove(window_, done + (chunk_ - have_), have_);
     }
   }
+  bool adopted = false;
   if (in_input && have_ + len > 0) {  // keep the partial window for the next burst
-    ensure_window();
-    std::memcpy(window_.get(), in - have_, have_ + len);
+    if (next != nullptr) {
+      window_ = next;
+      external_ = adopted = true;
+    } else {
+      use_own_window();
+    }
+    std::memcpy(window_, in - have_, have_ + len);
     have_ += len;
   }
+  return adopted;
 }
 
 void Engine::next_window() {
@@ -81,9 +96,11 @@ void Engine::next_window() {
   }
 }
 
-void Engine::ensure_window() {
+void Engine::use_own_window() {
   // Allocated on first use, uninitialized: only window_[0, have_) is ever read.
-  if (!window_) window_.reset(new uint8_t[chunk_]);
+  if (!own_) own_.reset(new uint8_t[chunk_]);
+  window_ = own_.get();
+  external_ = false;
 }
 
 size_t Engine::final_bytes() const {
@@ -119,7 +136,7 @@ FlushStatus Engine::flush(uint8_t* out) {
   const FlushPlan plan = plan_flush();
   if (plan.out_bytes > 0) {
     const size_t whole = final_bytes();
-    std::memcpy(out, window_.get(), whole);
+    std::memcpy(out, window_, whole);
     for (size_t at = whole; at < plan.out_bytes; at += sample_) {
       std::memcpy(out + at, fill_.data(), sample_);
     }
@@ -128,6 +145,10 @@ FlushStatus Engine::flush(uint8_t* out) {
   return plan.status;
 }
 
-void Engine::reset() { have_ = held_ = skip_ = phase_ = 0; }
+void Engine::reset() {
+  have_ = held_ = skip_ = phase_ = 0;
+  external_ = false;  // the caller's memory, if the window was there, is never touched again
+  window_ = own_.get();
+}
 
 }  // namespace reframe

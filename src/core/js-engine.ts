@@ -3,7 +3,8 @@
 //   - skip > 0 only while have == 0: inside the gap between two windows (hop > size);
 //   - have < C: bytes of the current window received so far;
 //   - held: bytes at the window's front that the previous chunk already held (overlap);
-//   - phase: bytes received since the stream started, modulo B.
+//   - phase: bytes received since the stream started, modulo B;
+//   - external only while have > 0: the window is in caller memory that becomes the next chunk.
 import type { ResolvedOptions } from '../options.js';
 import { FLUSH_OK, FLUSH_STRAY, FLUSH_TAIL, type Engine } from './engine.js';
 
@@ -14,7 +15,9 @@ export class JsEngine implements Engine {
   readonly #alignBytes: number;
   readonly #tail: ResolvedOptions['tail'];
   readonly #fill: Uint8Array;
-  #window: Uint8Array | undefined; // chunk bytes once needed; [0, have) is the window
+  #own: Uint8Array | undefined; // chunk bytes once needed
+  #window: Uint8Array | undefined; // #own or adopted caller memory; [0, have) is the window
+  #external = false; // #window is caller memory (then have > 0)
   #have = 0;
   #held = 0;
   #skip = 0;
@@ -33,12 +36,16 @@ export class JsEngine implements Engine {
     return this.#skip + this.#chunk - this.#have;
   }
 
+  get windowInPlace(): boolean {
+    return this.#external;
+  }
+
   get pending(): number {
     const whole = this.#finalBytes();
     return whole === 0 ? 0 : (whole - this.#held) / this.#sample;
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0): void {
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0, next?: Uint8Array): boolean {
     const chunk = this.#chunk;
     let len = input.byteLength;
     let at = 0; // next input byte
@@ -64,26 +71,45 @@ export class JsEngine implements Engine {
         this.#nextWindow();
         continue;
       }
-      const window = this.#window!;
+      const done = this.#window!; // the window; once complete, the chunk
       const d = Math.min(chunk - this.#have, len);
-      window.set(input.subarray(at, at + d), this.#have);
+      done.set(input.subarray(at, at + d), this.#have);
       this.#have += d;
       at += d;
       len -= d;
       if (this.#have < chunk) break;
-      out!.set(window, written);
-      written += chunk;
+      if (this.#external) {
+        // Completed in place: the caller hands that memory out. It is never written again.
+        this.#external = false;
+        this.#window = this.#own;
+      } else {
+        out!.set(done, written);
+        written += chunk;
+      }
       this.#nextWindow();
       // The next window begins with the last `have` bytes of that chunk: in the input if this
-      // burst brought that many, else moved to the front of #window.
-      if (this.#have <= at) inInput = true;
-      else window.copyWithin(0, chunk - this.#have, chunk);
+      // burst brought that many, else moved to the front of our own window.
+      if (this.#have <= at) {
+        inInput = true;
+      } else {
+        const own = this.#ownWindow();
+        if (done === own) own.copyWithin(0, chunk - this.#have, chunk);
+        else own.set(done.subarray(chunk - this.#have, chunk));
+      }
     }
+    let adopted = false;
     if (inInput && this.#have + len > 0) {
-      this.#window ??= new Uint8Array(chunk);
-      this.#window.set(input.subarray(at - this.#have, at + len));
+      let window: Uint8Array;
+      if (next) {
+        window = this.#window = next;
+        this.#external = adopted = true;
+      } else {
+        window = this.#ownWindow();
+      }
+      window.set(input.subarray(at - this.#have, at + len));
       this.#have += len;
     }
+    return adopted;
   }
 
   planFlush(): readonly [status: number, bytes: number] {
@@ -117,6 +143,14 @@ export class JsEngine implements Engine {
 
   reset(): void {
     this.#have = this.#held = this.#skip = this.#phase = 0;
+    this.#external = false; // the caller's memory, if the window was there, is never touched again
+    this.#window = this.#own;
+  }
+
+  /** Points #window at our own buffer (allocated on first use) and returns it. */
+  #ownWindow(): Uint8Array {
+    this.#external = false;
+    return (this.#window = this.#own ??= new Uint8Array(this.#chunk));
   }
 
   #nextWindow(): void {

@@ -4,7 +4,7 @@ import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 
 interface NativeBinding {
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number): void;
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, next?: Uint8Array): boolean | undefined;
   planFlush(): [number, number];
   flush(out: Uint8Array | undefined): number;
   reset(): void;
@@ -34,12 +34,14 @@ export function loadNative(): EngineFactory {
 }
 
 // JS side of the native core. The C++ engine keeps the framing state; this wrapper mirrors only
-// the bytes received (`#received`) so that sizing a burst's output costs no second native call.
+// the bytes received (`#received`) and whether the window is in adopted memory (`#inPlace`), so
+// that sizing a burst's output costs no second native call.
 class NativeCore implements Engine {
   readonly #native: NativeBinding;
   readonly #chunk: number;
   readonly #hop: number;
   #received = 0; // bytes since the stream started; chunk k ends at byte k·hop + chunk
+  #inPlace = false; // Engine::window_in_place()
 
   constructor(NativeEngine: NativeConstructor, o: ResolvedOptions) {
     this.#native = new NativeEngine(o.sampleBytes, o.size, o.hop, TAIL_CODES[o.tail], o.align, o.fillBytes);
@@ -57,9 +59,23 @@ class NativeCore implements Engine {
     return this.#native.pending;
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0): void {
-    this.#native.push(input, out, outOffset);
+  get windowInPlace(): boolean {
+    return this.#inPlace;
+  }
+
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0, next?: Uint8Array): boolean {
+    if (next === undefined) {
+      // Completing a chunk ends an in-place window; nothing is adopted without `next`.
+      if (this.#inPlace && input.byteLength >= this.needed) this.#inPlace = false;
+      this.#native.push(input, out, outOffset);
+      this.#received += input.byteLength;
+      return false;
+    }
+    const completes = input.byteLength >= this.needed;
+    const adopted = this.#native.push(input, out, outOffset, next) === true;
     this.#received += input.byteLength;
+    this.#inPlace = adopted || (this.#inPlace && !completes);
+    return adopted;
   }
 
   planFlush(): readonly [status: number, bytes: number] {
@@ -68,11 +84,13 @@ class NativeCore implements Engine {
 
   flush(out: Uint8Array | undefined): number {
     this.#received = 0;
+    this.#inPlace = false;
     return this.#native.flush(out);
   }
 
   reset(): void {
     this.#received = 0;
+    this.#inPlace = false;
     this.#native.reset();
   }
 }
