@@ -111,8 +111,17 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // A write still being produced fails like the writes queued behind it (Node errors those with
+    // ERR_STREAM_DESTROYED once this one's callback runs), so nobody awaits a callback forever.
+    const work = this.#work;
+    if (work) {
+      work.callback(Object.assign(new Error('reframe: the stream was destroyed before this write was re-framed'),
+        { code: 'ERR_STREAM_DESTROYED' }));
+    }
     this.#work = undefined;
+    const failure = this.#failure; // an error that waited for earlier chunks still reaches its writer
     this.#failure = undefined;
+    failure?.callback(failure.error);
     this.#reframer.reset();
     callback(error);
   }
