@@ -34,3 +34,13 @@ export function collect<T = unknown>(readable: Readable): Promise<{ items: T[]; 
     readable.on('end', () => resolve({ items, error: undefined }));
   });
 }
+
+/**
+ * Expects `got` to hold exactly the bytes of `want`, chunk by chunk. Compares with Buffer#equals
+ * (fast on large chunks) and falls back to toEqual only to report a mismatch.
+ */
+export function expectChunks(got: readonly ArrayBufferView[], want: readonly Uint8Array[], label?: string): void {
+  const same = got.length === want.length && got.every((chunk, i) =>
+    Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).equals(want[i]));
+  if (!same) expect(got.map(bytesOf), label).toEqual(want);
+}
