@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Chunker, chunkerStream, type ChunkerOptions } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { frame } from './support/reference.js';
-import { bytesOf, collect, seq } from './support/util.js';
+import { bytesOf, collect, expectChunks, seq } from './support/util.js';
 
 const OPTIONS: [string, ChunkerOptions][] = [
   ['back to back', { size: 4 }],
@@ -56,6 +56,26 @@ describe.each(CORES)('$backend core', (core) => {
     c.push(new Uint8Array(100).fill(0xff));
     c.reset();
     expect(first.map(bytesOf)).toEqual(copy);
+  });
+
+  it('two chunkers interleaved over many small pushes: each keeps its own chunks intact', () => {
+    const options: ChunkerOptions = { size: 48, hop: 40 };
+    const a = new Chunker(options);
+    const b = new Chunker(options);
+    const streamA = seq(200_000, 1).map((x) => x & 0x7f); // never 0xcd
+    const streamB = new Uint8Array(200_000).fill(0xcd);
+    const gotA: ArrayBufferView[] = [];
+    const gotB: ArrayBufferView[] = [];
+    for (let at = 0; at < streamA.length; at += 777) {
+      gotA.push(...a.push(streamA.subarray(at, at + 777)));
+      gotB.push(...b.push(streamB.subarray(at, at + 777)));
+    }
+    gotA.push(...a.flush());
+    gotB.push(...b.flush());
+    expectChunks(gotA, frame(streamA, options).chunks);
+    expectChunks(gotB, frame(streamB, options).chunks);
+    // A chunk's buffer holds only its own stream's output, or zeros: never the other chunker's bytes.
+    for (const buffer of new Set(gotA.map((chunk) => chunk.buffer))) expect(new Uint8Array(buffer).includes(0xcd)).toBe(false);
   });
 
   it('padding never writes into the input', () => {
