@@ -14,13 +14,15 @@ export const SLAB_BYTES = 1 << 20;
 
 /**
  * Small outputs (a step's chunks totalling at most POOL_STEP_BYTES) are carved from a pool of
- * POOL_BYTES that this Reframer alone writes: one ArrayBuffer per ~1,000 small chunks instead of
+ * POOL_BYTES that this Reframer alone writes: one ArrayBuffer per ~4,000 64-byte chunks instead of
  * one per engine call (allocating and collecting ArrayBuffers was a third of the time at 64-byte
- * chunks). The pool is zeroed when made, so a chunk's `buffer` shows only zeros and other chunks
- * of the same stream, never uninitialised or foreign memory.
+ * chunks; one fresh 64 KiB slab per Node-face step at 4 KiB chunks page-faulted: 45k faults and
+ * 0.13 s of system time per 256 MiB, against none with the pool). The pool is zeroed when made,
+ * so a chunk's `buffer` shows only zeros and other chunks of the same stream, never uninitialised
+ * or foreign memory.
  */
-export const POOL_BYTES = 64 * 1024;
-export const POOL_STEP_BYTES = 8 * 1024;
+export const POOL_BYTES = 256 * 1024;
+export const POOL_STEP_BYTES = 64 * 1024;
 
 /**
  * Chunks of at least IN_PLACE_BYTES are copied once: a burst that ends inside one leaves it in
