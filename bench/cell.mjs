@@ -3,8 +3,8 @@
 // Prints one JSON line: timings of every run, and whether the output was right.
 //
 // Order: two probe runs on 1/16 of the stream (warm-up; they size the runs), a verification run that
-// checksums every chunk (also warm-up; with "verify": false, a plain warm-up run), then `runs` timed
-// runs whose sink only counts. A contestant slow enough that a whole run would pass maxRunMs runs
+// checksums every chunk (also warm-up), then `runs` timed runs whose sink only counts. A later round
+// ("verify": false, "bytes" given) warms up with two plain runs instead of the probes and checksum. A contestant slow enough that a whole run would pass maxRunMs runs
 // on a prefix of the stream (whole bursts), and the result says how many bytes that was.
 import { performance } from 'node:perf_hooks';
 import { CONTESTANTS } from './contestants.mjs';
@@ -18,7 +18,8 @@ if (!run) {
   console.log(JSON.stringify({ ...cell, skipped: 'not available in this build' }));
   process.exit(0);
 }
-const workload = makeWorkload(cell.workload);
+// A later round knows its volume: only that prefix of the stream is made (same bursts, same bytes).
+const workload = makeWorkload(cell.workload, cell.bytes);
 
 /** The bursts that make up the first `bytes` (at least) of the stream, and their exact length. */
 function prefix(bytes) {
@@ -57,18 +58,19 @@ async function timed(input, check) {
 }
 
 // Probe: 1/16 of the stream, twice (the first run warms the JIT up; the second sizes the runs).
-// A later round of the same cell is given the volume the first one chose (`cell.bytes`).
-const probe = prefix(workload.bytes / 16);
-await timed(probe);
-const probeMs = (await timed(probe)).ms;
+// A later round of the same cell is given the volume the first one chose (`cell.bytes`) and
+// warms up on it instead.
 let use = workload;
-const estimate = (probeMs * workload.bytes) / probe.bytes;
-if (cell.bytes !== undefined) {
-  use = prefix(cell.bytes);
-} else if (estimate > maxRunMs) {
-  let fraction = 1;
-  while (fraction > 1 / 64 && estimate * fraction > maxRunMs) fraction /= 2;
-  use = prefix(workload.bytes * fraction);
+if (cell.bytes === undefined) {
+  const probe = prefix(workload.bytes / 16);
+  await timed(probe);
+  const probeMs = (await timed(probe)).ms;
+  const estimate = (probeMs * workload.bytes) / probe.bytes;
+  if (estimate > maxRunMs) {
+    let fraction = 1;
+    while (fraction > 1 / 64 && estimate * fraction > maxRunMs) fraction /= 2;
+    use = prefix(workload.bytes * fraction);
+  }
 }
 const input = { bursts: use.bursts, bytes: use.bytes };
 
@@ -85,6 +87,7 @@ if (cell.verify !== false) {
   checksumOk = contestant.limit && cell.contestant !== 'limit-copy' ? null : check.digest() === expected;
 } else {
   await timed(input); // warm-up at the measured volume
+  await timed(input);
 }
 
 const times = [];
