@@ -4,8 +4,10 @@
 // Each run draws a configuration (type, channels, size, hop, tail, fill, align) and a script of
 // pushes (lengths in bytes, so bursts end inside samples too), mid-stream flushes and resets, and
 // plays it on both cores at two levels:
-//   - the engines themselves: `needed` and `pending` after every call, the bytes every push writes
-//     (at an output offset, nothing outside its chunks), flush plans, statuses and bytes;
+//   - the engines themselves, driven as the Reframer drives them (copying out at an output offset,
+//     or copy-once with `next` memory offered for the window): `needed`, `windowInPlace` and
+//     `pending` after every call, what every push returns and writes (and nothing outside its
+//     chunks), flush plans, statuses and bytes;
 //   - two Chunkers, one per core: identical chunks (type and bytes), pending after every push, and
 //     identical flush results or errors (class, code, tail bytes).
 // fast-check prints the seed and the shrunk counterexample on failure; replay with
@@ -18,7 +20,7 @@ import { Chunker } from '../src/chunker.js';
 import { loadNative } from '../src/core/native-engine.js';
 import { createJsEngine } from '../src/core/js-engine.js';
 import { runtime, useRuntime, type Runtime } from '../src/core/runtime.js';
-import { resolveOptions, TAIL_POLICIES, type ChunkerOptions } from '../src/options.js';
+import { resolveOptions, TAIL_POLICIES, type ChunkerOptions, type ResolvedOptions } from '../src/options.js';
 import { SAMPLE_TYPES, type SampleType } from '../src/types.js';
 import type { Engine, EngineFactory } from '../src/core/engine.js';
 
@@ -33,6 +35,8 @@ const path = process.env.REFRAME_PARITY_PATH;
 type Op = { kind: 'push'; bytes: number; salt: number } | { kind: 'flush' } | { kind: 'reset' };
 interface Case {
   options: ChunkerOptions;
+  /** Drive the engines as the Reframer does for large chunks: offer `next` memory to keep a window in. */
+  inPlace: boolean;
   ops: Op[];
 }
 
@@ -74,7 +78,7 @@ function caseOf(maxSize: number, maxBurst: number, maxOps: number): fc.Arbitrary
         { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
         { weight: 1, arbitrary: fc.constant({ kind: 'reset' as const }) },
       );
-      return fc.record({ options: fc.constant(options), ops: fc.array(op, { maxLength: maxOps }) });
+      return fc.record({ options: fc.constant(options), inPlace: fc.boolean(), ops: fc.array(op, { maxLength: maxOps }) });
     });
 }
 
@@ -110,65 +114,109 @@ function chunkerOn(core: Runtime, options: ChunkerOptions): Chunker<SampleType> 
   }
 }
 
-/**
- * Feeds one burst to an engine the way the Reframer does: `out` sized from `needed`, the chunks
- * written from `outOffset` on (any byte offset). Bytes around them must stay as they were.
- */
-function enginePush(engine: Engine, input: Uint8Array, hopBytes: number, chunkBytes: number, outOffset: number): string {
-  const need = engine.needed;
-  const count = input.byteLength < need ? 0 : 1 + Math.floor((input.byteLength - need) / hopBytes);
-  if (count === 0) {
-    engine.push(input, undefined);
-    return '';
-  }
-  const SENTINEL = 0xa5;
-  const out = new Uint8Array(outOffset + count * chunkBytes + 3).fill(SENTINEL);
-  engine.push(input, out, outOffset);
-  const end = outOffset + count * chunkBytes;
-  const outside = [...out.subarray(0, outOffset), ...out.subarray(end)].some((byte) => byte !== SENTINEL);
-  return `${digest(out.subarray(outOffset, end))}${outside ? ' and bytes outside its chunks' : ''}`;
-}
+const SENTINEL = 0xa5;
+const outsideTouched = (out: Uint8Array, from: number, to: number): boolean =>
+  [...out.subarray(0, from), ...out.subarray(to)].some((byte) => byte !== SENTINEL);
 
-function engineFlush(engine: Engine): unknown {
-  const plan = engine.planFlush();
-  const out = plan[1] > 0 ? new Uint8Array(plan[1]) : undefined;
-  const status = engine.flush(out);
-  return { plan: [...plan], status, out: digest(out) };
+/**
+ * Drives one engine the way the Reframer does, and describes what each call did.
+ * - copy mode: `out` sized from `needed`, the chunks written from `outOffset` on (any byte
+ *   offset); bytes around them must stay as they were;
+ * - in-place mode (copy-once): every push offers `next`, one chunk of memory to keep an unfinished
+ *   window in; while the engine has one (`windowInPlace`), the next completed chunk is that memory.
+ */
+class Driver {
+  readonly engine: Engine;
+  readonly #chunkBytes: number;
+  readonly #hopBytes: number;
+  readonly #inPlace: boolean;
+  #open: Uint8Array | undefined; // the adopted `next` the engine keeps its window in
+
+  constructor(engine: Engine, options: ResolvedOptions, inPlace: boolean) {
+    this.engine = engine;
+    this.#chunkBytes = options.chunkBytes;
+    this.#hopBytes = options.hopBytes;
+    this.#inPlace = inPlace;
+  }
+
+  push(input: Uint8Array, outOffset: number): string {
+    const { engine } = this;
+    const chunk = this.#chunkBytes;
+    const need = engine.needed;
+    const count = input.byteLength < need ? 0 : 1 + Math.floor((input.byteLength - need) / this.#hopBytes);
+    if (!this.#inPlace) {
+      if (count === 0) return `adopted ${engine.push(input, undefined)}`;
+      const out = new Uint8Array(outOffset + count * chunk + 3).fill(SENTINEL);
+      const adopted = engine.push(input, out, outOffset);
+      const end = outOffset + count * chunk;
+      return `adopted ${adopted}, ${digest(out.subarray(outOffset, end))}` +
+        (outsideTouched(out, outOffset, end) ? ', and bytes outside its chunks' : '');
+    }
+    const first = count > 0 && engine.windowInPlace ? this.#open : undefined;
+    const rest = first ? count - 1 : count;
+    const out = rest > 0 ? new Uint8Array(rest * chunk) : undefined;
+    const next = new Uint8Array(chunk).fill(SENTINEL);
+    const adopted = engine.push(input, out, 0, next);
+    if (adopted) this.#open = next;
+    else if (first) this.#open = undefined;
+    return `adopted ${adopted}, first in place ${digest(first)}, then ${digest(out)}` +
+      (!adopted && outsideTouched(next, 0, 0) ? ', and wrote into next without adopting it' : '');
+  }
+
+  flush(): unknown {
+    const { engine } = this;
+    const plan = engine.planFlush();
+    const out = plan[1] > 0 ? new Uint8Array(plan[1]) : undefined;
+    const status = engine.flush(out);
+    this.#open = undefined;
+    return { plan: [...plan], status, out: digest(out) };
+  }
+
+  reset(): void {
+    this.engine.reset();
+    this.#open = undefined;
+  }
 }
 
 /** Plays one case on the native core and its twin; any difference fails with the step that showed it. */
-function play({ options, ops }: Case, twin: EngineFactory = createJsEngine): void {
+function play({ options, inPlace, ops }: Case, twin: EngineFactory = createJsEngine): void {
   const resolved = resolveOptions(options);
-  const engines = [createNative(resolved), twin(resolved)] as const;
+  const drivers = [new Driver(createNative(resolved), resolved, inPlace), new Driver(twin(resolved), resolved, inPlace)] as const;
+  const engines = drivers.map((d) => d.engine);
   const twinRuntime: Runtime = { ...installed, backend: 'js', createEngine: twin };
   const chunkers = [chunkerOn(nativeRuntime, options), chunkerOn(twinRuntime, options)] as const;
   const state = (step: number) => ({
     step,
     needed: engines.map((e) => e.needed),
+    windowInPlace: engines.map((e) => e.windowInPlace),
     enginePending: engines.map((e) => e.pending),
     chunkerPending: chunkers.map((c) => c.pending),
   });
   const same = (step: number, what: string, [native, js]: readonly unknown[]) =>
     expect(js, `step ${step}: ${what}`).toEqual(native);
 
-  same(-1, 'state', [state(-1), state(-1)].map((s) => ({ ...s, needed: s.needed[0] })));
-  [...ops, { kind: 'flush' } as Op].forEach((op, step) => {
-    if (op.kind === 'push') {
-      const input = burstBytes(op.bytes, op.salt);
-      same(step, 'engine push', engines.map((e) => enginePush(e, input, resolved.hopBytes, resolved.chunkBytes, op.salt % 13)));
-      same(step, 'chunks', chunkers.map((c) => c.push(input).map(describeChunk)));
-    } else if (op.kind === 'flush') {
-      same(step, 'engine flush', engines.map(engineFlush));
-      same(step, 'chunker flush', chunkers.map(flushOutcome));
-    } else {
-      for (const e of engines) e.reset();
-      for (const c of chunkers) c.reset();
-    }
+  const check = (step: number) => {
     const s = state(step);
     same(step, 'needed', s.needed);
+    same(step, 'windowInPlace', s.windowInPlace);
     same(step, 'engine pending', s.enginePending);
     same(step, 'chunker pending', s.chunkerPending);
     same(step, 'engine vs chunker pending', [s.enginePending[0], s.chunkerPending[0]]);
+  };
+  check(-1);
+  [...ops, { kind: 'flush' } as Op].forEach((op, step) => {
+    if (op.kind === 'push') {
+      const input = burstBytes(op.bytes, op.salt);
+      same(step, 'engine push', drivers.map((d) => d.push(input, op.salt % 13)));
+      same(step, 'chunks', chunkers.map((c) => c.push(input).map(describeChunk)));
+    } else if (op.kind === 'flush') {
+      same(step, 'engine flush', drivers.map((d) => d.flush()));
+      same(step, 'chunker flush', chunkers.map(flushOutcome));
+    } else {
+      for (const d of drivers) d.reset();
+      for (const c of chunkers) c.reset();
+    }
+    check(step);
   });
 }
 
