@@ -13,8 +13,9 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      // A file that failed to load has no tests but must not pass silently.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      // A file that failed outside its tests (it did not load, or a beforeAll threw and its tests were
+      // skipped) must not end the run with "0 failed": it counts as one failure.
+      if (module.state() === 'failed' && ![...module.children.allTests('failed')].length) failed++;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
