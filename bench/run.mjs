@@ -1,7 +1,7 @@
 // `npm run bench`: every contestant on every workload, one process per cell (bench/cell.mjs), then
 // tables of MB/s and chunks/s and the issue-5 targets as ratios within this run.
 //
-//   npm run bench                      # the whole table: 2 rounds over every cell (6-8 minutes here)
+//   npm run bench                      # the whole table: 3 rounds over every cell (about 7 minutes here)
 //   npm run bench -- --quick           # 1 round of shorter runs (2-3 minutes)
 //   npm run bench -- --only socket:64 --contestants reframe-node,limit-node
 //   npm run bench -- --json results.json
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
 
 // Every cell is run ROUNDS times, in rounds over all cells, and its timed runs pooled: load from
 // other processes on the machine then falls on every contestant alike, not on a few cells.
-const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 2));
+const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3));
 const RUNS = Number(args.runs ?? (args.quick ? 3 : 2));
 const MAX_RUN_MS = args.quick ? 250 : 400;
 const CELL = fileURLToPath(new URL('./cell.mjs', import.meta.url));
