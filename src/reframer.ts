@@ -93,7 +93,8 @@ export class Reframer {
     let at = 0;
     if (bytesOut <= POOL_STEP_BYTES) {
       if (this.#pool === undefined || this.#poolUsed + bytesOut > POOL_BYTES) {
-        this.#pool = runtime.alloc(POOL_BYTES).fill(0);
+        // Zeroed by the allocator (calloc), which skips memory the system hands out zeroed.
+        this.#pool = new Uint8Array(POOL_BYTES);
         this.#poolUsed = 0;
       }
       out = this.#pool;
