@@ -8,6 +8,8 @@
 //
 // Memory is sized exactly (input and output on the heap, no slack) so that ASan reports any read or
 // write one byte outside what the engine was given; an output of zero bytes is passed as nullptr.
+// Copy-once (push's `next`): some pushes offer a window buffer; an adopted one is checked to hold
+// exactly the chunk it completes in place, and is freed as soon as it is handed out, flushed or reset.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -182,6 +184,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Model model(config);
   Expect(engine.chunk_bytes() == config.size * config.sample_bytes, "chunk_bytes");
   uint32_t counter = 0;  // content for bursts once the fuzz input has run out of bytes
+  // Caller memory the engine adopted as its window (copy-once), alive until it is handed out as a
+  // chunk, or until flush() or reset(); then freed, so ASan reports any later access by the engine.
+  std::unique_ptr<uint8_t[]> adopted;
 
   for (int ops = 0; ops < 4096 && !in.empty(); ++ops) {
     const uint8_t op = in.byte();
@@ -196,21 +201,43 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (size_t i = got; i < len; ++i) burst[i] = static_cast<uint8_t>(counter++ * 151 + 7);
 
       const std::vector<uint8_t> snapshot(burst.get(), burst.get() + len);
+      const size_t C = engine.chunk_bytes();
       const size_t count = engine.chunks_for(len);
       const std::vector<uint8_t> expected = model.push(burst.get(), len);
-      if (count * engine.chunk_bytes() != expected.size()) {
-        Mismatch("chunks_for", count, expected.size() / engine.chunk_bytes());
+      if (count * C != expected.size()) Mismatch("chunks_for", count, expected.size() / C);
+
+      // Copy-once: offer a `next` window (small pushes with bit 7, large ones of odd length).
+      const bool in_place = engine.window_in_place();
+      if (in_place != (adopted != nullptr)) Mismatch("window_in_place", in_place, adopted != nullptr);
+      const size_t out_count = engine.out_chunks_for(len);
+      const size_t first = count > 0 && in_place ? 1 : 0;  // chunks completed in `adopted`
+      if (out_count != count - first) Mismatch("out_chunks_for", out_count, count - first);
+      auto next = (op < 0xC0 ? (op & 0x80) : (op & 1)) ? Exact(C) : nullptr;
+      if (next) std::memset(next.get(), 0xA5, C);
+      auto out = Exact(out_count * C);
+      if (out) std::memset(out.get(), 0xA5, out_count * C);
+
+      const bool took = engine.push(burst.get(), len, out.get(), next.get());
+
+      if (first) {  // handed out as the chunk: freed, so ASan reports any later engine access
+        Expect(std::memcmp(adopted.get(), expected.data(), C) == 0, "chunk completed in place");
+        adopted.reset();
       }
-      auto out = Exact(expected.size());
-      if (out) std::memset(out.get(), 0xA5, expected.size());
-      engine.push(burst.get(), len, out.get());
-      Expect(expected.empty() || std::memcmp(out.get(), expected.data(), expected.size()) == 0, "chunk bytes");
+      Expect(out_count == 0 || std::memcmp(out.get(), expected.data() + first * C, out_count * C) == 0, "chunk bytes");
       Expect(len == 0 || std::memcmp(burst.get(), snapshot.data(), len) == 0, "input modified");
+      if (took) {
+        Expect(next != nullptr && adopted == nullptr, "adopted without an offer, or twice");
+        adopted = std::move(next);
+      }
+      next.reset();  // not adopted: freed, so the engine must not have kept it
+      if (engine.window_in_place() != (adopted != nullptr)) Mismatch("window_in_place after push", engine.window_in_place(), adopted != nullptr);
     } else if (op < 0xF8) {
       Flush(engine, model);
+      adopted.reset();  // never touched again (ASan: use after free otherwise)
     } else {
       engine.reset();
       model.reset();
+      adopted.reset();
     }
     CheckPending(engine, model);
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -334,6 +335,105 @@ TEST(one_huge_burst_of_one_byte_chunks) {
   CHECK_EQ(chunks.size(), in.size());
   CHECK_EQ(chunks.back()[0], in.back());
   CHECK_EQ(e.pending(), 0u);
+}
+
+
+// Copy-once (push's `next`): a window left open by a burst is kept in caller memory, which the
+// next completing push fills in place and the caller hands out as that chunk.
+TEST(copy_once_window_completes_in_place_and_is_never_written_again) {
+  Engine e(Make(1, 8, 8));
+  Bytes next(8, 0xEE);
+  CHECK(e.push(Stream(0, 3).data(), 3, nullptr, next.data()));  // adopted
+  CHECK(e.window_in_place());
+  CHECK_EQ(e.chunks_for(10), 1u);
+  CHECK_EQ(e.out_chunks_for(10), 0u);  // that one chunk is `next`, completed in place
+  Bytes other(8, 0xEE);
+  const Bytes rest = Stream(3, 10);
+  CHECK(e.push(rest.data(), rest.size(), nullptr, other.data()));  // 5 bytes left: `other` adopted
+  CHECK_BYTES(next, Stream(0, 8));
+  const Bytes handed_out = next;
+  CHECK_EQ(e.pending(), 5u);
+  CHECK_EQ(e.out_chunks_for(3), 0u);
+  const Bytes three = Stream(13, 3);
+  CHECK(!e.push(three.data(), three.size(), nullptr, nullptr));
+  CHECK_BYTES(other, Stream(8, 8));
+  CHECK_BYTES(next, handed_out);  // a chunk handed out is never written again
+  CHECK(!e.window_in_place());
+}
+
+TEST(copy_once_with_overlap_moves_the_next_window_out_of_the_completed_chunk) {
+  // size 8, hop 2 (overlap 6), bursts of 1, 7, 2 and 9 bytes, a `next` offered every time: short
+  // bursts complete a chunk in place and leave an overlap that must come out of that chunk; long
+  // ones leave the overlap in the input and adopt the next offer.
+  Engine e(Make(1, 8, 2));
+  std::deque<Bytes> buffers;  // stable addresses: what the engine adopted stays where it was
+  Bytes* adopted = nullptr;
+  std::vector<Bytes> chunks;
+  size_t in_place_chunks = 0;
+  const size_t bursts[] = {1, 7, 2, 9};
+  size_t at = 0;
+  for (size_t i = 0; at < 200; ++i) {
+    const size_t len = bursts[i % 4];
+    const size_t n = e.chunks_for(len);
+    const size_t out_n = e.out_chunks_for(len);
+    const bool in_place = e.window_in_place();
+    CHECK(in_place == (adopted != nullptr));
+    Bytes out(out_n * 8 + 1, 0xEE);
+    buffers.emplace_back(8, 0xEE);
+    Bytes* offered = &buffers.back();
+    const Bytes in = Stream(at, len);
+    const bool took = e.push(in.data(), len, out_n ? out.data() : nullptr, offered->data());
+    at += len;
+    if (in_place && n > 0) {
+      chunks.push_back(*adopted);
+      adopted = nullptr;
+      ++in_place_chunks;
+    }
+    for (size_t k = 0; k < out_n; ++k) chunks.emplace_back(out.begin() + 8 * k, out.begin() + 8 * k + 8);
+    CHECK_EQ(out.back(), 0xEE);
+    if (took) adopted = offered;
+  }
+  CHECK_EQ(chunks.size(), (at - 8) / 2 + 1);
+  CHECK(in_place_chunks > 10);
+  for (size_t k = 0; k < chunks.size(); ++k) CHECK_BYTES(chunks[k], Stream(2 * k, 8));
+}
+
+TEST(copy_once_flush_and_reset_release_the_adopted_window) {
+  for (TailPolicy tail : {TailPolicy::kEmit, TailPolicy::kPad}) {
+    Engine e(Make(2, 4, 4, tail, 0, 0x33));
+    Bytes next(8, 0xEE);
+    CHECK(e.push(Stream(0, 4).data(), 4, nullptr, next.data()));
+    FlushStatus status;
+    Bytes expected = Stream(0, 4);
+    if (tail == TailPolicy::kPad) expected.resize(8, 0x33);
+    CHECK_BYTES(Flush(e, &status), expected);
+    CHECK(!e.window_in_place());
+    next.assign(8, 0x77);  // the caller reuses it: the engine no longer reads it
+    CHECK_EQ(Push(e, Stream(50, 8)).size(), 1u);
+    CHECK(Flush(e, &status).empty());
+  }
+  Engine e(Make(1, 4, 4));
+  Bytes next(4, 0xEE);
+  CHECK(e.push(Stream(0, 2).data(), 2, nullptr, next.data()));
+  e.reset();
+  CHECK(!e.window_in_place());
+  CHECK_EQ(e.pending(), 0u);
+  next.assign(4, 0x77);
+  const auto chunks = Push(e, Stream(9, 5));
+  CHECK_EQ(chunks.size(), 1u);
+  CHECK_BYTES(chunks[0], Stream(9, 4));
+}
+
+TEST(copy_once_next_is_not_adopted_on_a_chunk_boundary_or_while_a_window_is_in_place) {
+  Engine e(Make(1, 4, 4));
+  Bytes next(4, 0xEE);
+  Bytes out(4);
+  CHECK(!e.push(Stream(0, 4).data(), 4, out.data(), next.data()));  // ends on a boundary
+  CHECK(!e.window_in_place());
+  CHECK(e.push(Stream(4, 1).data(), 1, nullptr, next.data()));
+  Bytes second(4, 0xEE);
+  CHECK(!e.push(Stream(5, 1).data(), 1, nullptr, second.data()));  // `next` still holds the window
+  CHECK_BYTES(second, Bytes(4, 0xEE));
 }
 
 }  // namespace
