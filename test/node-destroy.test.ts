@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkerStream } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 
-function writeSettles(stream: NodeJS.WritableStream, burst: unknown): Promise<Error | null | undefined> {
+function writeSettles(stream: NodeJS.WritableStream, burst: unknown): Promise<NodeJS.ErrnoException | null | undefined> {
   return new Promise((resolve) => stream.write(burst as Uint8Array, (error) => resolve(error)));
 }
 
