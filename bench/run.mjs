@@ -5,6 +5,7 @@
 //   npm run bench -- --quick           # 1 round of shorter runs (2-3 minutes)
 //   npm run bench -- --only socket:64 --contestants reframe-node,limit-node
 //   npm run bench -- --json results.json
+//   npm run bench -- --clock wall      # wall-clock instead of CPU time (on an otherwise idle machine)
 //
 // Run `npm run build` first: reframe is imported as a package (dist/), like a user would.
 import { spawn } from 'node:child_process';
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     contestants: { type: 'string' }, // contestant ids, comma-separated
     runs: { type: 'string' },
     rounds: { type: 'string' },
+    clock: { type: 'string', default: 'cpu' }, // cpu (user + system time of the cell) or wall
     json: { type: 'string' },
   },
 });
@@ -57,7 +59,7 @@ function runCell({ workload, size, entrant }, first) {
   const env = { ...process.env };
   if (entrant.backend) env.REFRAME_BACKEND = entrant.backend;
   const spec = JSON.stringify({
-    workload, size, contestant: entrant.id, runs: RUNS, maxRunMs: MAX_RUN_MS,
+    workload, size, contestant: entrant.id, runs: RUNS, maxRunMs: MAX_RUN_MS, clock: args.clock,
     ...(first && { verify: false, bytes: first.bytes }),
   });
   return new Promise((resolve) => {
@@ -91,11 +93,14 @@ function pool(first, later) {
   };
 }
 
+const CLOCK_NOTE = args.clock === 'wall' ? 'wall-clock'
+  : "CPU time (user + system, all threads of the cell's process; --clock wall for wall-clock), which other " +
+    'processes on a shared machine disturb far less';
 const started = Date.now();
 console.log(`reframe benchmark: ${cells.length} cells, one process each, ${ROUNDS} round(s) over all cells; ` +
   `median of ${RUNS * ROUNDS} timed runs (${RUNS} per round, each round after two probe runs and a warm-up; ` +
   `the first round's warm-up checksums every chunk); a run that would pass ${MAX_RUN_MS} ms is scaled down ` +
-  `to a prefix of the stream (marked *). Node ${process.version}, ${availableParallelism()} CPUs.`);
+  `to a prefix of the stream (marked *). Times are ${CLOCK_NOTE}. Node ${process.version}, ${availableParallelism()} CPUs.`);
 const results = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, cell] of cells.entries()) {
