@@ -5,7 +5,7 @@ import { Transform, addAbortSignal, type TransformCallback, type TransformOption
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { toBytes } from './input.js';
 import { optionError } from './errors.js';
-import { Reframer, typedChunks, type MakeChunk } from './reframer.js';
+import { Reframer, batchChunks, typedChunks, type MakeChunk } from './reframer.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A chunk on the Node face: a Buffer for uint8, the type's typed array otherwise. */
@@ -43,6 +43,8 @@ interface Work {
 export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform {
   readonly #reframer: Reframer;
   readonly #batch: boolean;
+  readonly #max: number; // chunks per engine call: a high-water mark, or with batch one array's worth
+  #chunks: AnyChunk[] = []; // what one engine call completed; pushed as is with batch
   #work: Work | undefined; // the burst being produced while the consumer catches up
   #failure: { error: Error; callback: TransformCallback } | undefined; // waits for chunks before it
 
@@ -59,6 +61,11 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
     super({ ...rest, readableObjectMode: true, writableObjectMode: true });
     this.#reframer = new Reframer(resolved, resolved.type === 'uint8' ? bufferChunks : typedChunks(resolved));
     this.#batch = resolved.batch;
+    // Without batch, at most a high-water mark of chunks per engine call (SPEC: backpressure holds
+    // inside one burst); with batch, one array of up to BATCH_BYTES of chunks per stream item, so a
+    // stalled consumer holds at most a high-water mark of such arrays.
+    const hwm = this.readableHighWaterMark;
+    this.#max = resolved.batch ? batchChunks(resolved.chunkBytes, hwm) : Math.max(1, Math.min(this.#reframer.slabChunks, hwm));
     if (signal) addAbortSignal(signal, this); // falsy: none, as Node itself reads it
   }
 
@@ -138,24 +145,32 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   #produce(): void {
     const work = this.#work!;
     const { bytes } = work;
-    const chunks: AnyChunk[] = [];
-    const max = Math.max(1, Math.min(this.#reframer.slabChunks, this.readableHighWaterMark));
-    while (work.offset < bytes.byteLength) {
-      work.offset = this.#reframer.step(bytes, work.offset, max, chunks);
-      if (chunks.length === 0) continue;
-      const more = this.#emit(chunks);
-      chunks.length = 0;
-      if (!more && work.offset < bytes.byteLength) return; // _read() resumes
+    const end = bytes.byteLength;
+    const reframer = this.#reframer;
+    const max = this.#max;
+    while (work.offset < end) {
+      work.offset = reframer.step(bytes, work.offset, max, this.#chunks);
+      if (this.#chunks.length === 0) continue;
+      const more = this.#emit(this.#chunks);
+      if (!more && work.offset < end) return; // _read() resumes
       if (this.#work !== work) return; // destroyed while pushing
     }
     this.#work = undefined;
     work.callback();
   }
 
+  // Pushes (and empties) `chunks`: the array itself with batch, else chunk by chunk.
   #emit(chunks: AnyChunk[]): boolean {
-    if (this.#batch) return this.push(chunks.slice());
+    if (this.#batch) {
+      if (chunks === this.#chunks) this.#chunks = [];
+      return this.push(chunks);
+    }
     let more = true;
-    for (const chunk of chunks) more = this.push(chunk);
+    try {
+      for (let i = 0; i < chunks.length; i++) more = this.push(chunks[i]);
+    } finally {
+      chunks.length = 0;
+    }
     return more;
   }
 

@@ -5,7 +5,7 @@ import * as ponyfill from 'web-streams-polyfill';
 import { optionError } from './errors.js';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { toBytes } from './input.js';
-import { Reframer } from './reframer.js';
+import { Reframer, batchChunks } from './reframer.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A WHATWG streams implementation: the platform's (`globalThis`), the polyfill's, or any other. */
@@ -21,7 +21,9 @@ export interface ChunkerStreamInit {
   streams?: StreamsImplementation;
   /**
    * Chunks the readable side queues before it stops producing (default 16); also the most chunks
-   * one engine call makes, so with `batch` the largest array (at most 1 MiB of chunks).
+   * one engine call makes without `batch`. With `batch`, one array holds up to 64 KiB of chunks
+   * (at least one, and at least `highWaterMark` of them; never more than 1 MiB), and production
+   * stops once the queue holds `highWaterMark` chunks or one array.
    */
   highWaterMark?: number;
 }
@@ -77,6 +79,8 @@ export class ChunkerStream<
   readonly #reframer: Reframer;
   readonly #highWaterMark: number; // desiredSize equals it exactly when the queue is empty
   readonly #max: number; // chunks per engine call (one array with batch)
+  readonly #batch: boolean;
+  #chunks: AnyChunk[] = []; // what one engine call completed; handed out as is with batch
   #readable!: ReadableStreamDefaultController<WebItemOf<T, B>>;
   #writable!: WritableStreamDefaultController;
   #work: Work | undefined; // the burst being produced; its write settles once it is consumed
@@ -93,7 +97,9 @@ export class ChunkerStream<
     const { ReadableStream: Readable, WritableStream: Writable } = pickStreams(streams) as unknown as typeof globalThis;
     this.#reframer = new Reframer(resolved);
     this.#highWaterMark = highWaterMark;
-    this.#max = Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
+    this.#batch = resolved.batch;
+    this.#max = resolved.batch ? batchChunks(resolved.chunkBytes, highWaterMark)
+      : Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
     const readable = new Readable<WebItemOf<T, B>>({
       start: (controller) => { this.#readable = controller; },
       pull: () => this.#pull(),
@@ -145,7 +151,7 @@ export class ChunkerStream<
       if (this.#readable.desiredSize === this.#highWaterMark) this.#readable.error(this.#failure.error);
       return undefined;
     }
-    const chunks: AnyChunk[] = [];
+    const chunks = this.#chunks;
     for (let work = this.#work; work; work = this.#work) {
       work.offset = this.#reframer.step(work.bytes, work.offset, this.#max, chunks);
       if (work.offset === work.bytes.byteLength) {
@@ -160,10 +166,19 @@ export class ChunkerStream<
     return new Promise((resolve) => { this.#parked = resolve; });
   }
 
+  // Hands out (and empties) what #chunks holds: the array itself with batch, else chunk by chunk.
   #enqueue(chunks: AnyChunk[]): void {
     const readable = this.#readable as ReadableStreamDefaultController<AnyChunk | AnyChunk[]>;
-    if (this.#reframer.options.batch) readable.enqueue(chunks);
-    else for (const chunk of chunks) readable.enqueue(chunk);
+    if (this.#batch) {
+      if (chunks === this.#chunks) this.#chunks = [];
+      readable.enqueue(chunks);
+      return;
+    }
+    try {
+      for (let i = 0; i < chunks.length; i++) readable.enqueue(chunks[i]!);
+    } finally {
+      chunks.length = 0;
+    }
   }
 
   #close(): void {

@@ -92,18 +92,27 @@ describe.each(CORES)('$backend core', (core) => {
     sink.destroy();
   });
 
-  it('with batch, a stalled consumer holds arrays of at most a high-water mark of chunks, bounded in number', async () => {
-    const stream = chunkerStream({ size: CHUNK, batch: true });
-    const written = writeTracked(stream, Buffer.allocUnsafe(HUGE));
-    await settle();
-    expect(stream.readableLength).toBeLessThanOrEqual(2 * stream.readableHighWaterMark);
-    expect(produced.chunks).toBeLessThanOrEqual(2 * stream.readableHighWaterMark ** 2);
-    const batch = stream.read() as Uint8Array[];
-    expect(batch.length).toBeGreaterThan(0);
-    expect(batch.length).toBeLessThanOrEqual(stream.readableHighWaterMark);
-    expect(written.settled).toBe(false);
-    stream.destroy();
-  });
+  // With batch an array holds up to 64 KiB of chunks, at least a high-water mark of them and at
+  // most 1 MiB: at 64 B 1,024 chunks, at 4096 B 16 (the high-water mark), at 100,000 B 10 (1 MiB).
+  it.each([[64, 1024], [4096, 16], [100_000, 10]])(
+    'with batch (%i-byte chunks), a stalled consumer holds a high-water mark of arrays of at most %i chunks',
+    async (size, most) => {
+      const stream = chunkerStream({ size, batch: true });
+      const written = writeTracked(stream, Buffer.allocUnsafe(HUGE));
+      await settle();
+      const hwm = stream.readableHighWaterMark;
+      expect(stream.readableLength).toBeGreaterThanOrEqual(1);
+      expect(stream.readableLength).toBeLessThanOrEqual(2 * hwm);
+      expect(produced.chunks).toBeLessThanOrEqual(2 * hwm * most);
+      const batch = stream.read() as Uint8Array[];
+      expect(batch).toHaveLength(most); // a fresh stream's first array is a full one
+      for (const chunk of batch) expect(chunk).toHaveLength(size);
+      await settle();
+      expect(produced.chunks).toBeLessThanOrEqual(2 * hwm * most + most);
+      expect(written.settled).toBe(false);
+      stream.destroy();
+    },
+  );
 
   it('destroy stops producing a burst that waits for the consumer', async () => {
     const stream = chunkerStream(CHUNK);

@@ -101,22 +101,30 @@ describe.each(CORES)('$backend core', (core) => {
       await expect(piped.promise).rejects.toMatchObject({ name: 'AbortError' });
     });
 
-    it('with batch, a stalled reader gets arrays of at most highWaterMark chunks, about a high-water mark in all', async () => {
-      const { readable, writable } = new ChunkerStream({ size: CHUNK, batch: true }, { streams: impl.streams, highWaterMark: 64 });
-      const writer = writable.getWriter();
-      const reader = readable.getReader();
-      const written = track(writer.write(Buffer.allocUnsafe(HUGE)));
-      await settle();
-      expect(made()).toBeGreaterThanOrEqual(64);
-      expect(made()).toBeLessThanOrEqual(128);
-      for (let i = 0; i < 10; i++) {
-        const { value } = await reader.read();
-        expect(value!.length).toBeGreaterThan(0);
-        expect(value!.length).toBeLessThanOrEqual(64);
-      }
-      expect(written.settled).toBe(false);
-      await reader.cancel();
-      await expect(written.promise).rejects.toBeUndefined();
-    });
+    // With batch an array holds up to 64 KiB of chunks, at least highWaterMark of them and at most
+    // 1 MiB; the queue counts chunks, so a stalled reader holds about highWaterMark chunks or one array.
+    it.each([[64, 16, 1024], [4096, 64, 64], [100_000, 16, 10]])(
+      'with batch (%i-byte chunks, highWaterMark %i), a stalled reader gets arrays of at most %i chunks, about one array or a high-water mark in all',
+      async (size, highWaterMark, most) => {
+        const { readable, writable } = new ChunkerStream({ size, batch: true }, { streams: impl.streams, highWaterMark });
+        const writer = writable.getWriter();
+        const reader = readable.getReader();
+        const written = track(writer.write(Buffer.allocUnsafe(HUGE)));
+        await settle();
+        const bound = Math.max(highWaterMark, most);
+        expect(made()).toBeGreaterThanOrEqual(most);
+        expect(made()).toBeLessThanOrEqual(2 * bound);
+        for (let i = 0; i < 10; i++) {
+          const { value } = await reader.read();
+          expect(value).toHaveLength(most); // one burst far larger than an array: every array is full
+          for (const chunk of value!) expect(chunk).toHaveLength(size);
+        }
+        await settle();
+        expect(made()).toBeLessThanOrEqual(10 * most + 2 * bound);
+        expect(written.settled).toBe(false);
+        await reader.cancel();
+        await expect(written.promise).rejects.toBeUndefined();
+      },
+    );
   });
 });
