@@ -88,15 +88,16 @@ export class Reframer {
    */
   step(bytes: Uint8Array, offset: number, max: number, into: AnyChunk[]): number {
     const { chunkBytes, hopBytes } = this.options;
+    const engine = this.#engine;
     const rest = bytes.byteLength - offset;
-    let count = this.chunksFor(rest);
+    const need = engine.needed; // one read: a getter, computed on each call
+    let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // chunksFor(rest)
     let take = rest;
     if (count > max) {
       count = max;
-      take = this.#engine.needed + (max - 1) * hopBytes; // ends exactly where chunk `max` does
+      take = need + (max - 1) * hopBytes; // ends exactly where chunk `max` does
     }
     const input = offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
-    const engine = this.#engine;
     if (this.#copyOnce) return this.#stepInPlace(input, count, into) + offset;
     if (count === 0) {
       engine.push(input, undefined);

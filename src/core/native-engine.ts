@@ -41,18 +41,25 @@ class NativeCore implements Engine {
   readonly #chunk: number;
   readonly #hop: number;
   #received = 0; // bytes since the stream started; chunk k ends at byte k·hop + chunk
+  #end: number; // where the next chunk ends (done·hop + chunk), so `needed` is one subtraction
   #inPlace = false; // Engine::window_in_place()
 
   constructor(NativeEngine: NativeConstructor, o: ResolvedOptions) {
     this.#native = new NativeEngine(o.sampleBytes, o.size, o.hop, TAIL_CODES[o.tail], o.align, o.fillBytes);
     this.#chunk = o.chunkBytes;
     this.#hop = o.hopBytes;
+    this.#end = o.chunkBytes;
   }
 
   get needed(): number {
-    const received = this.#received;
-    const done = received < this.#chunk ? 0 : Math.floor((received - this.#chunk) / this.#hop) + 1;
-    return done * this.#hop + this.#chunk - received;
+    return this.#end - this.#received;
+  }
+
+  // Counts `bytes` more received, moving #end past every chunk they complete.
+  #receive(bytes: number): void {
+    const received = (this.#received += bytes);
+    const end = this.#end;
+    if (received >= end) this.#end = end + (Math.floor((received - end) / this.#hop) + 1) * this.#hop;
   }
 
   get pending(): number {
@@ -66,14 +73,14 @@ class NativeCore implements Engine {
   push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0, next?: Uint8Array): boolean {
     if (next === undefined) {
       // Completing a chunk ends an in-place window; nothing is adopted without `next`.
-      if (this.#inPlace && input.byteLength >= this.needed) this.#inPlace = false;
+      if (this.#inPlace && input.byteLength >= this.#end - this.#received) this.#inPlace = false;
       this.#native.push(input, out, outOffset);
-      this.#received += input.byteLength;
+      this.#receive(input.byteLength);
       return false;
     }
-    const completes = input.byteLength >= this.needed;
+    const completes = input.byteLength >= this.#end - this.#received;
     const adopted = this.#native.push(input, out, outOffset, next) === true;
-    this.#received += input.byteLength;
+    this.#receive(input.byteLength);
     this.#inPlace = adopted || (this.#inPlace && !completes);
     return adopted;
   }
@@ -84,12 +91,14 @@ class NativeCore implements Engine {
 
   flush(out: Uint8Array | undefined): number {
     this.#received = 0;
+    this.#end = this.#chunk;
     this.#inPlace = false;
     return this.#native.flush(out);
   }
 
   reset(): void {
     this.#received = 0;
+    this.#end = this.#chunk;
     this.#inPlace = false;
     this.#native.reset();
   }
