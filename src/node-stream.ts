@@ -43,7 +43,7 @@ interface Work {
 export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform {
   readonly #reframer: Reframer;
   readonly #batch: boolean;
-  readonly #max: number; // chunks per engine call: a high-water mark, or with batch one array's worth
+  readonly #max: number; // chunks per engine call: up to BATCH_BYTES of them (batchChunks)
   #chunks: AnyChunk[] = []; // what one engine call completed; pushed as is with batch
   #work: Work | undefined; // the burst being produced while the consumer catches up
   #failure: { error: Error; callback: TransformCallback } | undefined; // waits for chunks before it
@@ -61,11 +61,12 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
     super({ ...rest, readableObjectMode: true, writableObjectMode: true });
     this.#reframer = new Reframer(resolved, resolved.type === 'uint8' ? bufferChunks : typedChunks(resolved));
     this.#batch = resolved.batch;
-    // Without batch, at most a high-water mark of chunks per engine call (SPEC: backpressure holds
-    // inside one burst); with batch, one array of up to BATCH_BYTES of chunks per stream item, so a
-    // stalled consumer holds at most a high-water mark of such arrays.
+    // One engine call writes up to BATCH_BYTES of chunks (at least a high-water mark of them). With
+    // batch they are one stream item, so a stalled consumer holds at most a high-water mark of such
+    // arrays; without, chunk objects are made as push() takes them (SPEC: backpressure holds inside
+    // one burst), so it holds a high-water mark of chunks plus the rest of one step's bytes.
     const hwm = this.readableHighWaterMark;
-    this.#max = resolved.batch ? batchChunks(resolved.chunkBytes, hwm) : Math.max(1, Math.min(this.#reframer.slabChunks, hwm));
+    this.#max = batchChunks(resolved.chunkBytes, hwm);
     if (signal) addAbortSignal(signal, this); // falsy: none, as Node itself reads it
   }
 
@@ -141,19 +142,33 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
     return encoding !== undefined && Buffer.isEncoding(encoding) ? encoding : 'utf8';
   }
 
-  // Produces the current burst until it is consumed or the readable side is full.
+  // Produces the current burst until it is consumed or the readable side is full. Without batch,
+  // one engine call writes up to 64 KiB of chunks (fill) and chunk objects are made one at a time
+  // as push() accepts them (take): one native crossing per ~1,000 64-byte chunks, while a stalled
+  // consumer still holds only a high-water mark of chunk objects (and that one step's bytes).
   #produce(): void {
     const work = this.#work!;
     const { bytes } = work;
     const end = bytes.byteLength;
     const reframer = this.#reframer;
-    const max = this.#max;
-    while (work.offset < end) {
-      work.offset = reframer.step(bytes, work.offset, max, this.#chunks);
-      if (this.#chunks.length === 0) continue;
-      const more = this.#emit(this.#chunks);
-      if (!more && work.offset < end) return; // _read() resumes
-      if (this.#work !== work) return; // destroyed while pushing
+    if (this.#batch) {
+      while (work.offset < end) {
+        work.offset = reframer.step(bytes, work.offset, this.#max, this.#chunks);
+        if (this.#chunks.length === 0) continue;
+        const more = this.#emit(this.#chunks);
+        if (!more && work.offset < end) return; // _read() resumes
+        if (this.#work !== work) return; // destroyed while pushing
+      }
+    } else {
+      for (;;) {
+        while (reframer.ready > 0) {
+          const more = this.push(reframer.take());
+          if (this.#work !== work) return; // destroyed while pushing
+          if (!more && (reframer.ready > 0 || work.offset < end)) return; // _read() resumes
+        }
+        if (work.offset === end) break;
+        work.offset = reframer.fill(bytes, work.offset, this.#max);
+      }
     }
     this.#work = undefined;
     work.callback();

@@ -63,6 +63,13 @@ export class Reframer {
   readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES
   #open: Uint8Array | undefined; // the chunk the engine accumulates in place (engine.windowInPlace)
   #spare: Uint8Array | undefined; // the next chunk's memory, offered to the engine; not yet adopted
+  readonly #chunkBytes: number;
+  // What fill() completed and take() has not made yet: #first (a window completed in place), then
+  // chunks back to back from #readyAt in #readyBuffer; #ready counts both.
+  #ready = 0;
+  #first: AnyChunk | undefined;
+  #readyBuffer: ArrayBufferLike | undefined;
+  #readyAt = 0;
 
   constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
     this.options = options;
@@ -70,6 +77,7 @@ export class Reframer {
     this.#engine = runtime.createEngine(options);
     this.#make = make;
     this.#copyOnce = options.chunkBytes >= IN_PLACE_BYTES;
+    this.#chunkBytes = options.chunkBytes;
   }
 
   get pending(): number {
@@ -87,6 +95,18 @@ export class Reframer {
    * Appends the chunks to `into` and returns the offset of the first byte not consumed.
    */
   step(bytes: Uint8Array, offset: number, max: number, into: AnyChunk[]): number {
+    const next = this.fill(bytes, offset, max);
+    this.takeAll(into);
+    return next;
+  }
+
+  /**
+   * step() without making the chunks: their bytes are written (one engine call), and take() makes
+   * them one at a time, so a face hands out chunk objects only as fast as its consumer takes them.
+   * Returns the offset of the first byte not consumed. Every ready chunk must be taken first.
+   */
+  fill(bytes: Uint8Array, offset: number, max: number): number {
+    if (this.#ready !== 0) throw new Error('reframe internal error: fill() before every ready chunk was taken');
     const { chunkBytes, hopBytes } = this.options;
     const engine = this.#engine;
     const rest = bytes.byteLength - offset;
@@ -98,7 +118,10 @@ export class Reframer {
       take = need + (max - 1) * hopBytes; // ends exactly where chunk `max` does
     }
     const input = offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
-    if (this.#copyOnce) return this.#stepInPlace(input, count, into) + offset;
+    if (this.#copyOnce) {
+      this.#fillInPlace(input, count);
+      return offset + take;
+    }
     if (count === 0) {
       engine.push(input, undefined);
       return offset + take;
@@ -119,16 +142,50 @@ export class Reframer {
       out = runtime.alloc(bytesOut);
     }
     engine.push(input, out, at);
-    const { buffer } = out;
-    const make = this.#make;
-    at += out.byteOffset;
-    for (let i = 0; i < count; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+    this.#readyBuffer = out.buffer;
+    this.#readyAt = at + out.byteOffset;
+    this.#ready = count;
     return offset + take;
   }
 
-  // step() for large chunks (copy-once): the first chunk may be the window completed in place;
+  /** Chunks fill() completed that take() has not made yet. */
+  get ready(): number {
+    return this.#ready;
+  }
+
+  /** The next ready chunk (only while `ready` > 0). */
+  take(): AnyChunk {
+    this.#ready--;
+    const first = this.#first;
+    if (first !== undefined) {
+      this.#first = undefined;
+      return first;
+    }
+    const at = this.#readyAt;
+    this.#readyAt = at + this.#chunkBytes;
+    return this.#make(this.#readyBuffer!, at, this.#chunkBytes);
+  }
+
+  /** Every ready chunk, appended to `into`. */
+  takeAll(into: AnyChunk[]): void {
+    let count = this.#ready;
+    if (count === 0) return;
+    this.#ready = 0;
+    const first = this.#first;
+    if (first !== undefined) {
+      this.#first = undefined;
+      into.push(first);
+      count--;
+    }
+    const buffer = this.#readyBuffer!;
+    const make = this.#make;
+    const chunkBytes = this.#chunkBytes;
+    for (let i = 0, at = this.#readyAt; i < count; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+  }
+
+  // fill() for large chunks (copy-once): the first chunk may be the window completed in place;
   // the rest get one allocation; a window left open is kept in #spare, which becomes #open.
-  #stepInPlace(input: Uint8Array, count: number, into: AnyChunk[]): number {
+  #fillInPlace(input: Uint8Array, count: number): void {
     const { chunkBytes } = this.options;
     const engine = this.#engine;
     const first = count > 0 && engine.windowInPlace ? this.#open : undefined;
@@ -136,19 +193,18 @@ export class Reframer {
     const out = rest > 0 ? runtime.alloc(rest * chunkBytes) : undefined;
     const next = (this.#spare ??= runtime.alloc(chunkBytes));
     const adopted = engine.push(input, out, 0, next);
-    const make = this.#make;
-    if (first) into.push(make(first.buffer, first.byteOffset, chunkBytes));
+    if (first) this.#first = this.#make(first.buffer, first.byteOffset, chunkBytes);
     if (out) {
-      const { buffer } = out;
-      for (let i = 0, at = out.byteOffset; i < rest; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+      this.#readyBuffer = out.buffer;
+      this.#readyAt = out.byteOffset;
     }
+    this.#ready = count;
     if (adopted) {
       this.#open = next;
       this.#spare = undefined;
     } else if (first) {
       this.#open = undefined;
     }
-    return input.byteLength;
   }
 
   /** Every chunk `bytes` completes, in slabs of at most `slabChunks`. */
@@ -163,6 +219,7 @@ export class Reframer {
    * or ERR_REFRAME_INPUT when it ends inside a sample). Either way a fresh stream starts.
    */
   flush(): AnyChunk | undefined {
+    if (this.#ready !== 0) throw new Error('reframe internal error: flush() before every ready chunk was taken');
     const [status, bytes] = this.#engine.planFlush();
     const out = bytes > 0 ? runtime.alloc(bytes) : undefined;
     this.#engine.flush(out);
@@ -181,5 +238,8 @@ export class Reframer {
   reset(): void {
     this.#engine.reset();
     this.#open = undefined;
+    this.#ready = 0;
+    this.#first = undefined;
+    this.#readyBuffer = undefined;
   }
 }

@@ -1,21 +1,28 @@
-// Counts the chunks the faces produce (every face makes them with Reframer.step), so tests can
-// tell how far ahead of its consumer a face has run without peeking inside it.
+// Counts the chunks the faces make (every chunk object comes from Reframer.take or takeAll, which
+// step() uses), so tests can tell how far ahead of its consumer a face has run without peeking
+// inside it.
 import { afterEach, beforeEach } from 'vitest';
 import { Reframer } from '../../src/reframer.js';
 
 /** Call inside a describe block; `chunks` counts what the faces made since the test started. */
 export function useChunkCounter(): { readonly chunks: number } {
   const counter = { chunks: 0 };
-  const original = Reframer.prototype.step;
+  const { take, takeAll } = Reframer.prototype;
   beforeEach(() => {
     counter.chunks = 0;
-    Reframer.prototype.step = function step(this: Reframer, bytes, offset, max, into) {
+    Reframer.prototype.take = function countedTake(this: Reframer) {
+      counter.chunks++;
+      return take.call(this);
+    };
+    Reframer.prototype.takeAll = function countedTakeAll(this: Reframer, into) {
       const before = into.length;
-      const next = original.call(this, bytes, offset, max, into);
+      takeAll.call(this, into);
       counter.chunks += into.length - before;
-      return next;
     };
   });
-  afterEach(() => { Reframer.prototype.step = original; });
+  afterEach(() => {
+    Reframer.prototype.take = take;
+    Reframer.prototype.takeAll = takeAll;
+  });
   return counter;
 }
