@@ -41,6 +41,16 @@ bool Engine::push(const uint8_t* in, size_t len, uint8_t* out, uint8_t* next) {
     if (in_input) {
       const size_t need = chunk_ - have_;
       if (len < need) break;  // the rest of the burst is saved below
+      if (hop_ == chunk_) {
+        // Back-to-back chunks (no overlap, no gap; have_ is 0 here): one copy writes them all.
+        assert(have_ == 0 && skip_ == 0);
+        const size_t bytes = len - len % chunk_;
+        std::memcpy(out, in, bytes);
+        out += bytes;
+        in += bytes;
+        len -= bytes;
+        continue;
+      }
       std::memcpy(out, in - have_, chunk_);
       out += chunk_;
       in += need;

@@ -64,6 +64,15 @@ export class JsEngine implements Engine {
       if (inInput) {
         const need = chunk - this.#have;
         if (len < need) break; // the rest of the burst is saved below
+        if (this.#hop === chunk) {
+          // Back-to-back chunks (no overlap, no gap; have is 0 here): one copy writes them all.
+          const bytes = len - (len % chunk);
+          out!.set(at === 0 && bytes === input.byteLength ? input : input.subarray(at, at + bytes), written);
+          written += bytes;
+          at += bytes;
+          len -= bytes;
+          continue;
+        }
         out!.set(input.subarray(at - this.#have, at + need), written);
         written += chunk;
         at += need;
