@@ -125,6 +125,32 @@ function copyOnce(bursts, size, sink, verify) {
 }
 
 /**
+ * Reference (a'): every byte copied once, into fresh memory as independent chunks must be (one
+ * uninitialised allocation per ~64 KiB of chunks, in JS), and a Buffer view per chunk; no streams.
+ * Limit (a) leaves this out: its ring is one buffer, already paged in and reused. Not a bound (a
+ * chunker can beat it), but it shows what fresh memory alone costs against limit (a).
+ */
+function copyFresh(bursts, size, sink) {
+  const slabBytes = Math.max(size, Math.floor(65536 / size) * size);
+  let slab = Buffer.allocUnsafeSlow(slabBytes);
+  let used = 0;
+  for (const burst of bursts) {
+    for (let off = 0; off < burst.length;) {
+      const n = Math.min(burst.length - off, slabBytes - used);
+      slab.set(off === 0 && n === burst.length ? burst : burst.subarray(off, off + n), used);
+      used += n;
+      off += n;
+      if (used === slabBytes) {
+        for (let at = 0; at < slabBytes; at += size) sink(new FastBuffer(slab.buffer, at, size));
+        slab = Buffer.allocUnsafeSlow(slabBytes);
+        used = 0;
+      }
+    }
+  }
+  for (let at = 0; at + size <= used; at += size) sink(new FastBuffer(slab.buffer, at, size));
+}
+
+/**
  * id → { label, load(): Promise<run> }. `run(bursts, size, sink, verify?)`; only limit (a) uses
  * `verify` (it has no chunks: it checksums what it copied).
  */
@@ -194,6 +220,11 @@ export const CONTESTANTS = {
     label: 'limit (a): copy each byte once',
     limit: true,
     load: async () => copyOnce,
+  },
+  'ref-copy-fresh': {
+    label: "reference (a'): copy once into fresh memory, a view per chunk, no streams",
+    minSize: 1500, // where the copy, not the chunk object, is the cost that matters
+    load: async () => copyFresh,
   },
   'limit-node': {
     label: 'limit (b): Node Transform, no copying',

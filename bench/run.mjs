@@ -52,7 +52,8 @@ for (const [workload, spec] of Object.entries(WORKLOADS)) {
   for (const size of spec.sizes) {
     if (wanted && !wanted.includes(workload) && !wanted.includes(`${workload}:${size}`)) continue;
     for (const entrant of entrants) {
-      if (size <= (CONTESTANTS[entrant.id].maxSize ?? Infinity)) cells.push({ workload, size, entrant });
+      const { minSize = 0, maxSize = Infinity } = CONTESTANTS[entrant.id];
+      if (size >= minSize && size <= maxSize) cells.push({ workload, size, entrant });
     }
   }
 }
@@ -154,12 +155,14 @@ for (const [workload, spec] of Object.entries(WORKLOADS)) {
     const limitCopy = find(workload, size, 'limit-copy');
     const limitWeb = find(workload, size, 'limit-web');
     const floorViews = find(workload, size, 'floor-node-views');
+    const refCopy = find(workload, size, 'ref-copy-fresh');
     const bs2 = find(workload, size, 'block-stream2');
     for (const backend of ['native', 'js']) {
       const node = find(workload, size, 'reframe-node', backend);
       if (node && size <= 188 && limitNode) target(`Node face (${backend}) vs limit (b), ${at}`, node.chunksPerSec / limitNode.chunksPerSec, 0.9);
       if (node && size <= 188 && floorViews) target(`Node face (${backend}) vs floor (b'), ${at}`, node.chunksPerSec / floorViews.chunksPerSec);
       if (node && size >= 1500 && limitCopy) target(`Node face (${backend}) vs limit (a), ${at}`, node.mbps / limitCopy.mbps, 0.8);
+      if (node && size >= 1500 && refCopy) target(`Node face (${backend}) vs reference (a'), ${at}`, node.mbps / refCopy.mbps);
       if (node && size <= 4096 && bs2) target(`Node face (${backend}) vs block-stream2, ${at}`, node.mbps / bs2.mbps, 4);
       const web = find(workload, size, 'reframe-web', backend);
       if (web && limitWeb) target(`WHATWG face (${backend}) vs its limit (b), ${at}`, web.chunksPerSec / limitWeb.chunksPerSec, 0.95);
@@ -168,6 +171,7 @@ for (const [workload, spec] of Object.entries(WORKLOADS)) {
     const batch = find(workload, size, 'reframe-web-batch', 'native');
     // Batching pays per burst: the socket's bursts complete ~500 chunks each, tiny's about 2.
     if (size === 64 && workload === 'socket' && web && batch) target(`WHATWG batch vs unbatched (native), ${at}`, batch.chunksPerSec / web.chunksPerSec, 10);
+    if (refCopy && limitCopy) target(`reference (a') vs limit (a): what fresh memory costs, ${at}`, refCopy.mbps / limitCopy.mbps);
     for (const id of ['reframe-node', 'reframe-web', 'reframe-push']) {
       const native = find(workload, size, id, 'native');
       const js = find(workload, size, id, 'js');
