@@ -48,13 +48,19 @@ export function toBytes(
 ): Uint8Array {
   if (ArrayBuffer.isView(burst)) {
     const tag = typedArrayTag.call(burst);
-    const own = options.info.array.name;
-    if (tag === undefined /* DataView */ || tag === 'Uint8Array' || tag === own ||
-        (tag === 'Uint8ClampedArray' && own === 'Uint8Array')) {
+    if (tag === 'Uint8Array') { // Buffers too: the common case, first
+      if (burst.byteLength !== 0) return burst as Uint8Array;
       try {
-        if (tag !== 'Uint8Array') return new Uint8Array(burst.buffer, burst.byteOffset, burst.byteLength);
-        if (burst.byteLength === 0) new Uint8Array(burst.buffer); // throws if detached (reads as empty)
-        return burst as Uint8Array;
+        new Uint8Array(burst.buffer); // throws if detached (a detached view reads as empty)
+      } catch {
+        throw detached();
+      }
+      return burst as Uint8Array;
+    }
+    const own = options.info.array.name;
+    if (tag === undefined /* DataView */ || tag === own || (tag === 'Uint8ClampedArray' && own === 'Uint8Array')) {
+      try {
+        return new Uint8Array(burst.buffer, burst.byteOffset, burst.byteLength);
       } catch {
         throw detached();
       }
