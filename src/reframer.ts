@@ -36,6 +36,16 @@ export const POOL_STEP_BYTES = 8 * 1024;
 export const IN_PLACE_BYTES = 32 * 1024;
 
 /**
+ * On a core whose push() has a fixed cost (native: a crossing into C++), a burst of at most
+ * GATHER_BURST_BYTES that completes no chunk is gathered in JS (up to GATHER_BYTES) and reaches
+ * the engine with the burst that completes one: one crossing per chunk instead of one per burst
+ * when bursts are much smaller than chunks. A chunk is still handed out by the very burst that
+ * completes it.
+ */
+export const GATHER_BURST_BYTES = 512;
+export const GATHER_BYTES = 16 * 1024;
+
+/**
  * With `batch`, one array holds up to BATCH_BYTES of chunks (at least one chunk, and at least a
  * high-water mark of them, never more than a slab): at 64-byte chunks 1,024 chunks per stream
  * item instead of 16, which is what amortises the per-item cost of stream machinery. Memory
@@ -53,6 +63,16 @@ export function typedChunks(options: ResolvedOptions): MakeChunk {
   const View = options.info.array;
   const shift = Math.log2(View.BYTES_PER_ELEMENT);
   return (buffer, byteOffset, byteLength) => new View(buffer, byteOffset, byteLength >>> shift);
+}
+
+// Copies src[from, from + len) to dst[at, ...): a loop for a few bytes (subarray() + set() cost
+// about 60-100 ns a call), set() for more.
+function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, len: number): void {
+  if (len <= 32) {
+    for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
+  } else {
+    dst.set(from === 0 && len === src.byteLength ? src : src.subarray(from, from + len), at);
+  }
 }
 
 export class Reframer {
@@ -73,6 +93,10 @@ export class Reframer {
   #first: AnyChunk | undefined;
   #readyBuffer: ArrayBufferLike | undefined;
   #readyAt = 0;
+  // Small bursts gathered for the engine (see GATHER_BURST_BYTES): [0, #gathered) of #gather,
+  // received but not yet pushed. #gather exists only where the engine's push is costly.
+  readonly #gather: Uint8Array | undefined;
+  #gathered = 0;
 
   constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
     this.options = options;
@@ -81,15 +105,18 @@ export class Reframer {
     this.#make = make;
     this.#copyOnce = options.chunkBytes >= IN_PLACE_BYTES;
     this.#chunkBytes = options.chunkBytes;
+    // Copy-once windows live in their chunk's own memory, so gathering would only add a copy there.
+    if (this.#engine.costlyPush && !this.#copyOnce) this.#gather = new Uint8Array(GATHER_BYTES);
   }
 
   get pending(): number {
+    this.#pushGathered();
     return this.#engine.pending;
   }
 
   /** Chunks that `bytes` more would complete. */
   chunksFor(bytes: number): number {
-    const need = this.#engine.needed;
+    const need = this.#engine.needed - this.#gathered;
     return bytes < need ? 0 : 1 + Math.floor((bytes - need) / this.options.hopBytes);
   }
 
@@ -113,14 +140,31 @@ export class Reframer {
     const { chunkBytes, hopBytes } = this.options;
     const engine = this.#engine;
     const rest = bytes.byteLength - offset;
-    const need = engine.needed; // one read: a getter, computed on each call
+    const gathered = this.#gathered;
+    const need = engine.needed - gathered; // one read: a getter, computed on each call
     let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // chunksFor(rest)
+    let input: Uint8Array | undefined;
+    if (this.#gather !== undefined && (count === 0 || gathered > 0) && rest <= GATHER_BURST_BYTES &&
+        gathered + rest <= GATHER_BYTES && count <= max) {
+      // Gathered: a small burst that completes nothing waits in JS; one that completes chunks
+      // takes what waits along, in one push.
+      gatherBytes(this.#gather, gathered, bytes, offset, rest);
+      if (count === 0) {
+        this.#gathered = gathered + rest;
+        return offset + rest;
+      }
+      this.#gathered = 0;
+      input = this.#gather.subarray(0, gathered + rest);
+    } else if (gathered > 0) {
+      this.#pushGathered();
+      return this.fill(bytes, offset, max);
+    }
     let take = rest;
     if (count > max) {
       count = max;
       take = need + (max - 1) * hopBytes; // ends exactly where chunk `max` does
     }
-    const input = offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
+    input ??= offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
     if (this.#copyOnce) {
       this.#fillInPlace(input, count);
       return offset + take;
@@ -149,6 +193,14 @@ export class Reframer {
     this.#readyAt = at + out.byteOffset;
     this.#ready = count;
     return offset + take;
+  }
+
+  // Hands what was gathered to the engine (it completes no chunk).
+  #pushGathered(): void {
+    const gathered = this.#gathered;
+    if (gathered === 0) return;
+    this.#gathered = 0;
+    this.#engine.push(this.#gather!.subarray(0, gathered), undefined);
   }
 
   /** Chunks fill() completed that take() has not made yet. */
@@ -223,6 +275,7 @@ export class Reframer {
    */
   flush(): AnyChunk | undefined {
     if (this.#ready !== 0) throw new Error('reframe internal error: flush() before every ready chunk was taken');
+    this.#pushGathered();
     const [status, bytes] = this.#engine.planFlush();
     const out = bytes > 0 ? runtime.alloc(bytes) : undefined;
     this.#engine.flush(out);
@@ -240,6 +293,7 @@ export class Reframer {
 
   reset(): void {
     this.#engine.reset();
+    this.#gathered = 0;
     this.#open = undefined;
     this.#ready = 0;
     this.#first = undefined;

@@ -23,6 +23,11 @@ export interface Engine {
    */
   readonly windowInPlace: boolean;
   /**
+   * True when every push() has a fixed cost worth saving (the native core: one crossing into C++),
+   * so the Reframer gathers small bursts that complete no chunk and pushes them together.
+   */
+  readonly costlyPush: boolean;
+  /**
    * Consumes one burst and writes the chunks it completes back to back into `out` from
    * `outOffset` on (default 0; `out` is `undefined` when it writes none), less the first one when
    * `windowInPlace` (completed in place). The caller sizes `out` from `needed` and the hop.

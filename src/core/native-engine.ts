@@ -70,6 +70,10 @@ class NativeCore implements Engine {
     return this.#inPlace;
   }
 
+  get costlyPush(): boolean {
+    return true; // each push crosses into C++ (~100-150 ns whatever it carries)
+  }
+
   push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0, next?: Uint8Array): boolean {
     if (next === undefined) {
       // Completing a chunk ends an in-place window; nothing is adopted without `next`.
