@@ -94,8 +94,9 @@ export class Reframer {
   #readyBuffer: ArrayBufferLike | undefined;
   #readyAt = 0;
   // Small bursts gathered for the engine (see GATHER_BURST_BYTES): [0, #gathered) of #gather,
-  // received but not yet pushed. #gather exists only where the engine's push is costly.
-  readonly #gather: Uint8Array | undefined;
+  // received but not yet pushed; made on first use, and only where the engine's push is costly.
+  readonly #gathers: boolean;
+  #gather: Uint8Array | undefined;
   #gathered = 0;
 
   constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
@@ -106,7 +107,7 @@ export class Reframer {
     this.#copyOnce = options.chunkBytes >= IN_PLACE_BYTES;
     this.#chunkBytes = options.chunkBytes;
     // Copy-once windows live in their chunk's own memory, so gathering would only add a copy there.
-    if (this.#engine.costlyPush && !this.#copyOnce) this.#gather = new Uint8Array(GATHER_BYTES);
+    this.#gathers = this.#engine.costlyPush && !this.#copyOnce;
   }
 
   get pending(): number {
@@ -144,17 +145,18 @@ export class Reframer {
     const need = engine.needed - gathered; // one read: a getter, computed on each call
     let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // chunksFor(rest)
     let input: Uint8Array | undefined;
-    if (this.#gather !== undefined && (count === 0 || gathered > 0) && rest <= GATHER_BURST_BYTES &&
+    if (this.#gathers && (count === 0 || gathered > 0) && rest <= GATHER_BURST_BYTES &&
         gathered + rest <= GATHER_BYTES && count <= max) {
       // Gathered: a small burst that completes nothing waits in JS; one that completes chunks
       // takes what waits along, in one push.
-      gatherBytes(this.#gather, gathered, bytes, offset, rest);
+      const gather = (this.#gather ??= new Uint8Array(GATHER_BYTES));
+      gatherBytes(gather, gathered, bytes, offset, rest);
       if (count === 0) {
         this.#gathered = gathered + rest;
         return offset + rest;
       }
       this.#gathered = 0;
-      input = this.#gather.subarray(0, gathered + rest);
+      input = gather.subarray(0, gathered + rest);
     } else if (gathered > 0) {
       this.#pushGathered();
       return this.fill(bytes, offset, max);
