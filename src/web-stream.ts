@@ -20,10 +20,11 @@ export interface ChunkerStreamInit {
   /** Build the pair on this implementation (default: the platform's, else web-streams-polyfill). */
   streams?: StreamsImplementation;
   /**
-   * Chunks the readable side queues before it stops producing (default 16); also the most chunks
-   * one engine call makes without `batch`. With `batch`, one array holds up to 64 KiB of chunks
-   * (at least one, and at least `highWaterMark` of them; never more than 1 MiB), and production
-   * stops once the queue holds `highWaterMark` chunks or one array.
+   * Chunks the readable side queues before it stops producing (default 16). One engine call
+   * writes up to 64 KiB of chunks (at least one, and at least `highWaterMark` of them; never more
+   * than 1 MiB); without `batch` their chunk objects are made only as the queue has room. With
+   * `batch`, those chunks are one array, and production stops once the queue holds
+   * `highWaterMark` chunks or one array.
    */
   highWaterMark?: number;
 }
@@ -67,8 +68,9 @@ interface Work {
 /**
  * A WHATWG `{ readable, writable }` pair re-framing bursts into fixed-size chunks (SPEC "Faces"):
  * `response.body.pipeThrough(new ChunkerStream({ size: 188 }))`. Chunks are produced as the
- * readable side pulls, so one huge write keeps only about `highWaterMark` chunks alive; its
- * promise settles once the whole burst has been handed to the readable side.
+ * readable side's queue has room, so one huge write keeps only about `highWaterMark` chunks alive
+ * (and at most one engine call's 64 KiB of bytes written ahead); its promise settles once the whole
+ * burst has been handed to the readable side.
  */
 export class ChunkerStream<
   T extends SampleType = 'uint8',
@@ -85,7 +87,7 @@ export class ChunkerStream<
   // to #highWaterMark. A queue that drains to empty stays short: Node's queue shifts every entry left
   // on each read (a write barrier each), which at a constant 16–31 entries was 7 % of the profile.
   readonly #queueMark: number;
-  readonly #max: number; // chunks per engine call (one array with batch)
+  readonly #max: number; // chunks per engine call: up to 64 KiB of them (batchChunks); one array with batch
   readonly #batch: boolean;
   #chunks: AnyChunk[] = []; // what one engine call completed; handed out as is with batch
   #readable!: ReadableStreamDefaultController<WebItemOf<T, B>>;
@@ -106,8 +108,7 @@ export class ChunkerStream<
     this.#highWaterMark = highWaterMark;
     this.#batch = resolved.batch;
     this.#queueMark = resolved.batch ? highWaterMark : Math.min(highWaterMark, 1);
-    this.#max = resolved.batch ? batchChunks(resolved.chunkBytes, highWaterMark)
-      : Math.max(1, Math.min(highWaterMark, this.#reframer.slabChunks));
+    this.#max = batchChunks(resolved.chunkBytes, highWaterMark);
     const readable = new Readable<WebItemOf<T, B>>({
       start: (controller) => { this.#readable = controller; },
       pull: () => this.#pull(),
@@ -180,15 +181,51 @@ export class ChunkerStream<
     return desiredSize === null ? Infinity : this.#queueMark - desiredSize;
   }
 
-  // Steps the engine through the current burst, one step of up to #max chunks (one array with
-  // batch) at a time, until the queue holds #highWaterMark chunks or the burst is consumed (its
-  // write then settles). At least one step. Only where enqueue() cannot re-enter (see #write).
-  // Returns whether anything was enqueued.
+  // Hands out the current burst until the queue holds #highWaterMark chunks (at least one item) or
+  // the burst is consumed and handed out, which settles its write. Only where enqueue() cannot
+  // re-enter (see #write). Returns whether anything was enqueued.
   #produce(): boolean {
+    return this.#batch ? this.#produceArrays() : this.#produceChunks();
+  }
+
+  // One engine call (fill) writes up to 64 KiB of chunks; chunk objects are made (take) only as the
+  // queue has room, so a stalled reader holds #highWaterMark chunk objects and one step's bytes.
+  // At 64-byte chunks: one native crossing per 1,024 chunks instead of per highWaterMark.
+  #produceChunks(): boolean {
+    const reframer = this.#reframer;
+    const readable = this.#readable as ReadableStreamDefaultController<AnyChunk>;
+    let produced = false;
+    for (;;) {
+      let ready = reframer.ready;
+      if (ready === 0) {
+        const work = this.#work;
+        if (work === undefined) return produced;
+        if (work.offset === work.bytes.byteLength) {
+          this.#work = undefined;
+          work.resolve?.();
+          return produced;
+        }
+        if (produced && this.#queued() >= this.#highWaterMark) return true;
+        work.offset = reframer.fill(work.bytes, work.offset, this.#max);
+        ready = reframer.ready;
+        if (ready === 0) continue;
+      }
+      let room = this.#highWaterMark - this.#queued();
+      if (room <= 0) {
+        if (produced) return true;
+        room = 1; // called with nothing produced yet: a read is waiting (highWaterMark 0)
+      }
+      for (let i = Math.min(room, ready); i > 0; i--) readable.enqueue(reframer.take());
+      produced = true;
+    }
+  }
+
+  // With batch: one step (one array of up to 64 KiB of chunks) at a time.
+  #produceArrays(): boolean {
     let produced = false;
     for (let work = this.#work; work !== undefined; work = this.#work) {
       if (produced && this.#queued() >= this.#highWaterMark) break;
-      const chunks = this.#chunks; // a new array after each batch is handed out
+      const chunks = this.#chunks; // a new array after each one is handed out
       work.offset = this.#reframer.step(work.bytes, work.offset, this.#max, chunks);
       if (work.offset === work.bytes.byteLength) {
         this.#work = undefined;

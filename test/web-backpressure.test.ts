@@ -101,6 +101,38 @@ describe.each(CORES)('$backend core', (core) => {
       await expect(piped.promise).rejects.toMatchObject({ name: 'AbortError' });
     });
 
+    // Regression guard for one engine call writing up to 64 KiB of chunks ahead (1,024 at 64 B): the
+    // chunk objects are still made only as the queue has room, never a step's worth at once.
+    it('small chunks: a stalled reader holds a high-water mark of chunk objects, though one engine call writes 1,024', async () => {
+      const { readable, writable } = new ChunkerStream(64, { streams: impl.streams });
+      const writer = writable.getWriter();
+      const reader = readable.getReader();
+      const written = track(writer.write(Buffer.allocUnsafe(HUGE)));
+      await settle();
+      expect(made()).toBe(16);
+      for (let i = 0; i < 100; i++) expect((await reader.read()).value).toHaveLength(64);
+      await settle();
+      expect(made()).toBeLessThanOrEqual(100 + 16);
+      expect(written.settled).toBe(false);
+      await reader.cancel();
+      await expect(written.promise).rejects.toBeUndefined();
+    });
+
+    it('writes settle while the queue has room, even with no reader; the write that fills it waits', async () => {
+      const { readable, writable } = new ChunkerStream(CHUNK, { streams: impl.streams });
+      const writer = writable.getWriter();
+      for (let i = 0; i < 5; i++) await writer.write(new Uint8Array(3 * CHUNK)); // 15 chunks queued
+      const written = track(writer.write(new Uint8Array(3 * CHUNK)));
+      await settle();
+      expect(written.settled).toBe(false); // 16 queued, 2 chunks of its burst not yet handed out
+      const reader = readable.getReader();
+      for (let i = 0; i < 18; i++) expect((await reader.read()).value).toHaveLength(CHUNK);
+      await written.promise;
+      const closed = writer.close();
+      expect((await reader.read()).done).toBe(true);
+      await closed;
+    });
+
     // With batch an array holds up to 64 KiB of chunks, at least highWaterMark of them and at most
     // 1 MiB; the queue counts chunks, so a stalled reader holds about highWaterMark chunks or one array.
     it.each([[64, 16, 1024], [4096, 64, 64], [100_000, 16, 10]])(
