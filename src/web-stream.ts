@@ -89,10 +89,10 @@ export class ChunkerStream<
   readonly #queueMark: number;
   readonly #max: number; // chunks per engine call: up to 64 KiB of them (batchChunks); one array with batch
   readonly #batch: boolean;
-  #chunks: AnyChunk[] = []; // what one engine call completed; handed out as is with batch
+  #chunks: AnyChunk[] = []; // with batch, the array one engine call fills; handed out as is
   #readable!: ReadableStreamDefaultController<WebItemOf<T, B>>;
   #writable!: WritableStreamDefaultController;
-  #work: Work | undefined; // the burst being produced; its write settles once it is consumed
+  #work: Work | undefined; // the burst being produced; its write settles once all its chunks are queued
   #parked: (() => void) | undefined; // a pull waiting for the next burst: the stream is "pulling"
   #failure: { error: unknown } | undefined; // errors the readable side once its queue is read
 
