@@ -115,12 +115,6 @@ export class Reframer {
     return this.#engine.pending;
   }
 
-  /** Chunks that `bytes` more would complete. */
-  chunksFor(bytes: number): number {
-    const need = this.#engine.needed - this.#gathered;
-    return bytes < need ? 0 : 1 + Math.floor((bytes - need) / this.options.hopBytes);
-  }
-
   /**
    * Feeds `bytes` from `offset` on, stopping once `max` chunks are complete (one engine call).
    * Appends the chunks to `into` and returns the offset of the first byte not consumed.
@@ -143,7 +137,7 @@ export class Reframer {
     const rest = bytes.byteLength - offset;
     const gathered = this.#gathered;
     const need = engine.needed - gathered; // one read: a getter, computed on each call
-    let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // chunksFor(rest)
+    let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // what `rest` completes
     let input: Uint8Array | undefined;
     if (this.#gathers && (count === 0 || gathered > 0) && rest <= GATHER_BURST_BYTES &&
         gathered + rest <= GATHER_BYTES && count <= max) {
