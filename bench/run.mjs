@@ -1,7 +1,7 @@
 // `npm run bench`: every contestant on every workload, one process per cell (bench/cell.mjs), then
 // tables of MB/s and chunks/s and the issue-5 targets as ratios within this run.
 //
-//   npm run bench                      # the whole table: 3 rounds over every cell (about 7 minutes here)
+//   npm run bench                      # the whole table: 3 rounds over every cell (about 5-6 minutes here)
 //   npm run bench -- --quick           # 1 round of shorter runs (2-3 minutes)
 //   npm run bench -- --only socket:64 --contestants reframe-node,limit-node
 //   npm run bench -- --json results.json
