@@ -39,6 +39,24 @@ describe.each(CORES)('$backend core', (core) => {
     stream.destroy();
   });
 
+  it('at 64-byte chunks, where one engine call writes 1,024 chunks, a stalled consumer still holds about a high-water mark of chunk objects', async () => {
+    const stream = chunkerStream(64);
+    const written = writeTracked(stream, Buffer.allocUnsafe(4 * 2 ** 20));
+    await settle();
+    const hwm = stream.readableHighWaterMark;
+    expect(stream.readableLength).toBeGreaterThanOrEqual(1);
+    expect(stream.readableLength).toBeLessThanOrEqual(2 * hwm);
+    expect(produced.chunks).toBeLessThanOrEqual(2 * hwm);
+    expect(written.settled).toBe(false);
+
+    for (let i = 0; i < 1500; i++) expect(stream.read()).toHaveLength(64); // past one engine call's chunks
+    await settle();
+    expect(produced.chunks).toBeGreaterThanOrEqual(1500);
+    expect(produced.chunks).toBeLessThanOrEqual(1500 + 2 * hwm);
+    expect(written.settled).toBe(false);
+    stream.destroy();
+  });
+
   it('the write callback runs once its burst has been handed out, not before', async () => {
     const stream = chunkerStream(CHUNK);
     const written = writeTracked(stream, new Uint8Array(1000 * CHUNK));
