@@ -1,188 +1,346 @@
-// The one file that knows N-API: wraps reframe::Engine for JavaScript.
+// The one file that knows N-API: wraps reframe::Engine for JavaScript, in plain N-API.
 //
-// TypeScript validates every option and input before it gets here (src/options.ts, src/input.ts);
-// this file only asserts the invariants the two sides share, and throws (never aborts) if one breaks.
-// Each burst is one call: push(input, out) with `out` sized by the caller for exactly the chunks
-// the burst completes.
-#include <napi.h>
+// TypeScript validates options and snapshots every burst (src/options.ts, src/input.ts); this file
+// still trusts nothing it is handed. Every length comes from N-API (never from a JavaScript
+// property), every output region is checked to hold exactly what the engine will write, and a
+// disagreement throws a coded error with the engine's state unchanged. Memory the engine keeps a
+// pointer to across calls (an adopted copy-once window) is memory this file keeps alive itself.
+//
+// No C++ exception leaves this file: the entry points are plain N-API callbacks, engine calls that
+// allocate are wrapped, and every N-API status is checked (a terminating worker makes calls fail;
+// we then return without touching the engine).
+#include <node_api.h>
 
+#include <atomic>
+#include <cstdint>
+#include <new>
 #include <string>
 
 #include "engine.h"
 
 namespace {
 
-// Reads a Uint8Array argument with a single napi_get_typedarray_info call (As<Uint8Array>() looks
-// at the array twice). Returns false when the value is not a Uint8Array.
+constexpr const char* kInputCode = "ERR_REFRAME_INPUT";
+
+// Reads a Uint8Array: its data and length as V8 holds them (0 for a detached or out-of-bounds view).
 bool ReadBytes(napi_env env, napi_value value, uint8_t** data, size_t* length) {
   napi_typedarray_type type;  // napi_get_typedarray_info fails (napi_invalid_arg) on anything else
   void* raw = nullptr;
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) != napi_ok) {
-    return false;
-  }
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) != napi_ok) return false;
   if (type != napi_uint8_array) return false;
   *data = static_cast<uint8_t*>(raw);
   return true;
 }
 
-[[noreturn]] void Broken(const Napi::Env& env, const std::string& what) {
-  throw Napi::Error::New(env, "reframe internal error: " + what);
+bool IsUndefined(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == napi_undefined;
 }
 
-class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
- public:
-  static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "NativeEngine",
-                       {
-                           InstanceMethod<&NativeEngine::PlanFlush>("planFlush"),
-                           InstanceMethod<&NativeEngine::Flush>("flush"),
-                           InstanceMethod<&NativeEngine::Reset>("reset"),
-                           InstanceAccessor<&NativeEngine::Pending>("pending"),
-                       });
-  }
+// An exact, non-negative integer argument (an offset or a byte count); false for anything else.
+bool ReadSize(napi_env env, napi_value value, size_t* out) {
+  double d = 0;
+  if (napi_get_value_double(env, value, &d) != napi_ok) return false;
+  if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<uint64_t>(d))) return false;
+  *out = static_cast<size_t>(d);
+  return true;
+}
 
-  // new NativeEngine(sampleBytes, size, hop, tail, align, fill: Uint8Array of sampleBytes bytes)
-  // `push` is an own property: a function made for this instance (see PushCallback).
-  explicit NativeEngine(const Napi::CallbackInfo& info)
-      : Napi::ObjectWrap<NativeEngine>(info), engine_(ReadConfig(info)) {
-    napi_value push;
-    NAPI_THROW_IF_FAILED_VOID(info.Env(), napi_create_function(info.Env(), "push", NAPI_AUTO_LENGTH,
-                                                               PushCallback, this, &push));
-    info.This().As<Napi::Object>().Set("push", push);
+// A broken invariant between TypeScript and this file: a bug, never a user's doing.
+napi_value Internal(napi_env env, const char* what) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
+    napi_throw_error(env, nullptr, (std::string("reframe internal error: ") + what).c_str());
   }
+  return nullptr;
+}
+
+// The burst (or memory the engine relies on) is not what it was when it was accepted.
+napi_value Changed(napi_env env, const char* what) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
+    napi_throw_type_error(env, kInputCode, (std::string("reframe: ") + what).c_str());
+  }
+  return nullptr;
+}
+
+napi_value OutOfMemory(napi_env env) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
+    napi_throw_range_error(env, nullptr, "reframe: out of memory for the chunker's window");
+  }
+  return nullptr;
+}
+
+napi_value Number(napi_env env, double value) {
+  napi_value result = nullptr;
+  napi_create_double(env, value, &result);
+  return result;
+}
+
+// One JavaScript NativeEngine. Owned jointly by the wrapped object and its `push` function (an own
+// property whose callback data is this), so neither can outlive it: each finalizer drops one owner.
+class Binding {
+ public:
+  explicit Binding(const reframe::Config& config) : engine_(config) {}
+
+  static napi_value Construct(napi_env env, napi_callback_info info);
+  static napi_value Push(napi_env env, napi_callback_info info);
+  static napi_value PushInPlace(napi_env env, napi_callback_info info);
+  static napi_value PlanFlush(napi_env env, napi_callback_info info);
+  static napi_value Flush(napi_env env, napi_callback_info info);
+  static napi_value Reset(napi_env env, napi_callback_info info);
+  static napi_value Pending(napi_env env, napi_callback_info info);
 
  private:
-  static reframe::Config ReadConfig(const Napi::CallbackInfo& info) {
-    const Napi::Env env = info.Env();
-    if (info.Length() != 6) Broken(env, "NativeEngine takes 6 arguments");
-    reframe::Config config;
-    config.sample_bytes = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
-    config.size = static_cast<size_t>(info[1].As<Napi::Number>().Int64Value());
-    config.hop = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
-    const uint32_t tail = info[3].As<Napi::Number>().Uint32Value();
-    config.align = static_cast<size_t>(info[4].As<Napi::Number>().Int64Value());
-    uint8_t* fill = nullptr;
-    size_t fill_length = 0;
-    if (!ReadBytes(env, info[5], &fill, &fill_length)) Broken(env, "fill must be a Uint8Array");
-    if (config.sample_bytes < 1 || config.size < 1 || config.hop < 1 || tail > 3 ||
-        config.align < 1 || config.align > config.size || fill_length != config.sample_bytes) {
-      Broken(env, "invalid engine configuration");
-    }
-    config.tail = static_cast<reframe::TailPolicy>(tail);
-    config.fill.assign(fill, fill + fill_length);
-    return config;
+  static void Release(napi_env env, void* data, void* /*hint*/) {
+    Binding* self = static_cast<Binding*>(data);
+    if (self->owners_.fetch_sub(1) != 1) return;
+    if (self->window_ != nullptr) napi_delete_reference(env, self->window_);
+    delete self;
   }
 
-  // push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, next?: Uint8Array):
-  // boolean — the chunks go to out[outOffset, ...) (JS carves small outputs from a pool, so out
-  // may hold more), less a window completed in place; `next` (chunk bytes) is memory where a
-  // window left open may be kept (copy-once for large chunks); returns whether it was adopted.
-  // JS keeps an adopted `next` alive, and writes nothing into it, until it is handed out.
-  //
-  // The hot path (one call per burst), in plain N-API: the function's data is this instance, so
-  // there is no unwrap and no node-addon-api wrapper; each array is read with one call. A
-  // callgrind profile of 200,000 calls showed the wrappers (TemplatedInstanceCallback, napi_unwrap,
-  // napi_is_typedarray, napi_typeof) costing more than the engine itself.
-  static napi_value PushCallback(napi_env env, napi_callback_info info) {
-    size_t argc = 4;
-    napi_value args[4];
+  static Binding* Unwrap(napi_env env, napi_callback_info info, size_t* argc, napi_value* args) {
+    napi_value self = nullptr;
     void* data = nullptr;
-    if (napi_get_cb_info(env, info, &argc, args, nullptr, &data) != napi_ok) return nullptr;
-    reframe::Engine& engine = static_cast<NativeEngine*>(data)->engine_;
-    uint8_t* in = nullptr;
-    size_t in_length = 0;
-    if (argc < 1 || !ReadBytes(env, args[0], &in, &in_length)) {
-      return Fail(env, "push input must be a Uint8Array");
-    }
-    uint8_t* out = nullptr;
-    size_t out_length = 0;
-    if (argc >= 2 && !ReadBytes(env, args[1], &out, &out_length)) {
-      napi_valuetype type;
-      if (napi_typeof(env, args[1], &type) != napi_ok || type != napi_undefined) {
-        return Fail(env, "push output must be a Uint8Array");
-      }
-      out = nullptr;
-      out_length = 0;
-    }
-    size_t out_offset = 0;
-    if (out != nullptr && argc >= 3) {
-      double offset = 0;
-      if (napi_get_value_double(env, args[2], &offset) != napi_ok || !(offset >= 0) ||
-          offset > static_cast<double>(out_length)) {
-        return Fail(env, "push output offset out of range");
-      }
-      out_offset = static_cast<size_t>(offset);
-    }
-    const size_t chunks = engine.out_chunks_for(in_length);
-    if (chunks > 0 && (out == nullptr || chunks * engine.chunk_bytes() > out_length - out_offset)) {
-      return Fail(env, "push output does not hold the chunks this burst completes");
-    }
-    uint8_t* next = nullptr;
-    if (argc >= 4) {
-      size_t next_length = 0;
-      if (!ReadBytes(env, args[3], &next, &next_length)) {
-        napi_valuetype type;
-        if (napi_typeof(env, args[3], &type) != napi_ok || type != napi_undefined) {
-          return Fail(env, "push next window must be a Uint8Array");
-        }
-        next = nullptr;
-      } else if (next_length != engine.chunk_bytes()) {
-        return Fail(env, "push next window must hold one chunk");
-      }
-    }
-    const bool adopted = engine.push(in, in_length, out == nullptr ? nullptr : out + out_offset, next);
-    if (argc < 4) return nullptr;  // undefined
-    napi_value result;
-    napi_get_boolean(env, adopted, &result);
-    return result;
+    if (napi_get_cb_info(env, info, argc, args, &self, nullptr) != napi_ok) return nullptr;
+    if (napi_unwrap(env, self, &data) != napi_ok) return nullptr;
+    return static_cast<Binding*>(data);
   }
 
-  static napi_value Fail(napi_env env, const char* what) {
-    napi_throw_error(env, nullptr, (std::string("reframe internal error: ") + what).c_str());
-    return nullptr;
+  // Drops the reference that kept an adopted window alive (it completed, or the stream ended).
+  void ForgetWindow(napi_env env) {
+    if (window_ != nullptr) napi_delete_reference(env, window_);
+    window_ = nullptr;
+    window_data_ = nullptr;
   }
 
-  // planFlush(): [status, bytes] — what flush() will write, so the caller can size its output.
-  Napi::Value PlanFlush(const Napi::CallbackInfo& info) {
-    const reframe::FlushPlan plan = engine_.plan_flush();
-    Napi::Array result = Napi::Array::New(info.Env(), 2);
-    result.Set(0u, Napi::Number::New(info.Env(), static_cast<double>(plan.status)));
-    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(plan.out_bytes)));
-    return result;
-  }
-
-  // flush(out: Uint8Array | undefined): status
-  Napi::Value Flush(const Napi::CallbackInfo& info) {
-    const napi_env env = info.Env();
-    uint8_t* out = nullptr;
-    size_t out_length = 0;
-    if (!info[0].IsUndefined() && !ReadBytes(env, info[0], &out, &out_length)) {
-      Broken(info.Env(), "flush output must be a Uint8Array");
-    }
-    if (out_length != engine_.plan_flush().out_bytes) {
-      Broken(info.Env(), "flush output does not match the planned tail");
-    }
-    const reframe::FlushStatus status = engine_.flush(out);
-    return Napi::Number::New(info.Env(), static_cast<double>(status));
-  }
-
-  Napi::Value Reset(const Napi::CallbackInfo& info) {
-    engine_.reset();
-    return info.Env().Undefined();
-  }
-
-  Napi::Value Pending(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(engine_.pending()));
+  // True while the adopted window is still the live memory the engine points into: a detached or
+  // resized buffer would move or free it. Only reachable if JavaScript handed the window out early.
+  bool WindowIntact(napi_env env) {
+    if (!engine_.window_in_place()) return true;
+    napi_value value = nullptr;
+    uint8_t* data = nullptr;
+    size_t length = 0;
+    return window_ != nullptr && napi_get_reference_value(env, window_, &value) == napi_ok &&
+           value != nullptr && ReadBytes(env, value, &data, &length) && data == window_data_ &&
+           length == engine_.chunk_bytes();
   }
 
   reframe::Engine engine_;
+  std::atomic<int> owners_{2};
+  napi_ref window_ = nullptr;       // the adopted `next` while engine_.window_in_place()
+  uint8_t* window_data_ = nullptr;  // its data pointer, as adopted
 };
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("NativeEngine", NativeEngine::Define(env));
+// new NativeEngine(sampleBytes, size, hop, tail, align, fill: Uint8Array whose length divides sampleBytes)
+napi_value Binding::Construct(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value args[6];
+  napi_value self = nullptr;
+  if (napi_get_cb_info(env, info, &argc, args, &self, nullptr) != napi_ok) return nullptr;
+  if (argc != 6) return Internal(env, "NativeEngine takes 6 arguments");
+  size_t sample = 0, size = 0, hop = 0, tail = 0, align = 0;
+  if (!ReadSize(env, args[0], &sample) || !ReadSize(env, args[1], &size) || !ReadSize(env, args[2], &hop) ||
+      !ReadSize(env, args[3], &tail) || !ReadSize(env, args[4], &align)) {
+    return Internal(env, "NativeEngine takes integer sizes");
+  }
+  uint8_t* fill = nullptr;
+  size_t fill_length = 0;
+  if (!ReadBytes(env, args[5], &fill, &fill_length)) return Internal(env, "fill must be a Uint8Array");
+  const size_t max = size_t{1} << (sizeof(size_t) * 8 - 2);  // products below stay in size_t
+  if (sample < 1 || size < 1 || hop < 1 || tail > 3 || align < 1 || align > size || fill_length < 1 ||
+      sample % fill_length != 0 || sample > max || size > max / sample || hop > max / sample) {
+    return Internal(env, "invalid engine configuration");
+  }
+  reframe::Config config;
+  config.sample_bytes = sample;
+  config.size = size;
+  config.hop = hop;
+  config.tail = static_cast<reframe::TailPolicy>(tail);
+  config.align = align;
+  Binding* binding = nullptr;
+  try {
+    config.fill.assign(fill, fill + fill_length);
+    binding = new Binding(config);
+  } catch (...) {
+    return OutOfMemory(env);
+  }
+  // `push` is an own property: a function whose data is the binding (no unwrap on the hot path).
+  napi_value push = nullptr;
+  if (napi_create_function(env, "push", NAPI_AUTO_LENGTH, Push, binding, &push) != napi_ok) {
+    delete binding;
+    return nullptr;
+  }
+  if (napi_add_finalizer(env, push, binding, Release, nullptr, nullptr) != napi_ok) {
+    delete binding;  // the function is garbage; nothing else refers to the binding yet
+    return nullptr;
+  }
+  // From here the function owns one share; the object takes the other once wrapped.
+  if (napi_wrap(env, self, binding, Release, nullptr, nullptr) != napi_ok) {
+    Release(env, binding, nullptr);  // the function keeps its share until collected
+    return nullptr;
+  }
+  napi_set_named_property(env, self, "push", push);
+  return self;
+}
+
+// push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number
+// Writes the chunks the burst completes into out[outOffset, outOffset + outBytes), which must be
+// exactly their bytes; returns how many. Not for an engine whose window is in place (pushInPlace).
+//
+// The hot path (one call per burst): callback data instead of unwrap, each array read with one call.
+napi_value Binding::Push(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, &data) != napi_ok) return nullptr;
+  Binding& self = *static_cast<Binding*>(data);
+  reframe::Engine& engine = self.engine_;
+  if (argc != 4) return Internal(env, "push takes 4 arguments");
+  if (engine.window_in_place()) return Internal(env, "push while the window is in place");
+  uint8_t* in = nullptr;
+  size_t in_length = 0;
+  if (!ReadBytes(env, args[0], &in, &in_length)) return Internal(env, "push input must be a Uint8Array");
+  uint8_t* out = nullptr;
+  size_t out_length = 0;
+  if (!ReadBytes(env, args[1], &out, &out_length)) {
+    if (!IsUndefined(env, args[1])) return Internal(env, "push output must be a Uint8Array");
+    out = nullptr;
+  }
+  size_t offset = 0, bytes = 0;
+  if (!ReadSize(env, args[2], &offset) || !ReadSize(env, args[3], &bytes)) {
+    return Internal(env, "push output region must be integers");
+  }
+  const size_t chunks = engine.chunks_for(in_length);
+  if (bytes % engine.chunk_bytes() != 0 || bytes / engine.chunk_bytes() != chunks) {
+    return Changed(env, "the burst's length changed while it was being read");
+  }
+  if (bytes > 0 && (out == nullptr || offset > out_length || bytes > out_length - offset)) {
+    return Internal(env, "push output does not hold the chunks this burst completes");
+  }
+  try {
+    engine.push(in, in_length, out == nullptr ? nullptr : out + offset);
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(env);
+  }
+  return Number(env, static_cast<double>(chunks));
+}
+
+// pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number
+// Copy-once: `out` holds exactly the chunks the burst completes other than a window completed in
+// place; `next` (one chunk of bytes) is offered for a window the burst leaves open. Returns bits:
+// 1 = the first chunk is the window adopted earlier, completed in place (the caller hands it out);
+// 2 = `next` was adopted (the caller keeps it unwritten; this binding keeps it alive).
+napi_value Binding::PushInPlace(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  Binding* self = Unwrap(env, info, &argc, args);
+  if (self == nullptr) return nullptr;
+  reframe::Engine& engine = self->engine_;
+  if (argc != 3) return Internal(env, "pushInPlace takes 3 arguments");
+  uint8_t* in = nullptr;
+  size_t in_length = 0;
+  if (!ReadBytes(env, args[0], &in, &in_length)) return Internal(env, "push input must be a Uint8Array");
+  uint8_t* out = nullptr;
+  size_t out_length = 0;
+  if (!ReadBytes(env, args[1], &out, &out_length)) {
+    if (!IsUndefined(env, args[1])) return Internal(env, "push output must be a Uint8Array");
+    out = nullptr;
+  }
+  uint8_t* next = nullptr;
+  size_t next_length = 0;
+  if (!ReadBytes(env, args[2], &next, &next_length) || next_length != engine.chunk_bytes()) {
+    return Internal(env, "push next window must hold one chunk");
+  }
+  if (!self->WindowIntact(env)) return Changed(env, "the chunker's open window was detached or resized");
+  if (next == self->window_data_) return Internal(env, "push next window is the open window");
+  const size_t chunks = engine.chunks_for(in_length);
+  const bool in_place = chunks > 0 && engine.window_in_place();
+  const size_t out_chunks = in_place ? chunks - 1 : chunks;
+  if (out_length % engine.chunk_bytes() != 0 || out_length / engine.chunk_bytes() != out_chunks) {
+    return Changed(env, "the burst's length changed while it was being read");
+  }
+  bool adopted = false;
+  try {
+    adopted = engine.push(in, in_length, out, next);
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(env);
+  }
+  if (in_place || !engine.window_in_place()) self->ForgetWindow(env);
+  if (adopted) {
+    self->ForgetWindow(env);
+    napi_create_reference(env, args[2], 1, &self->window_);
+    self->window_data_ = next;
+  }
+  return Number(env, (in_place ? 1 : 0) | (adopted ? 2 : 0));
+}
+
+// planFlush(): [status, bytes] — what flush() will write, so the caller can size its output.
+napi_value Binding::PlanFlush(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  Binding* self = Unwrap(env, info, &argc, nullptr);
+  if (self == nullptr) return nullptr;
+  const reframe::FlushPlan plan = self->engine_.plan_flush();
+  napi_value result = nullptr;
+  if (napi_create_array_with_length(env, 2, &result) != napi_ok) return nullptr;
+  napi_set_element(env, result, 0, Number(env, static_cast<double>(plan.status)));
+  napi_set_element(env, result, 1, Number(env, static_cast<double>(plan.out_bytes)));
+  return result;
+}
+
+// flush(out: Uint8Array | undefined): status — `out` holds exactly the planned bytes.
+napi_value Binding::Flush(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  Binding* self = Unwrap(env, info, &argc, args);
+  if (self == nullptr) return nullptr;
+  uint8_t* out = nullptr;
+  size_t out_length = 0;
+  if (argc < 1 || !ReadBytes(env, args[0], &out, &out_length)) {
+    if (argc >= 1 && !IsUndefined(env, args[0])) return Internal(env, "flush output must be a Uint8Array");
+    out = nullptr;
+  }
+  if (!self->WindowIntact(env)) return Changed(env, "the chunker's open window was detached or resized");
+  if (out_length != self->engine_.plan_flush().out_bytes) return Internal(env, "flush output does not match the planned tail");
+  const reframe::FlushStatus status = self->engine_.flush(out);
+  self->ForgetWindow(env);
+  return Number(env, static_cast<double>(status));
+}
+
+napi_value Binding::Reset(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  Binding* self = Unwrap(env, info, &argc, nullptr);
+  if (self == nullptr) return nullptr;
+  self->engine_.reset();
+  self->ForgetWindow(env);
+  return nullptr;
+}
+
+napi_value Binding::Pending(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  Binding* self = Unwrap(env, info, &argc, nullptr);
+  if (self == nullptr) return nullptr;
+  return Number(env, static_cast<double>(self->engine_.pending()));
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor methods[] = {
+      {"pushInPlace", nullptr, Binding::PushInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"planFlush", nullptr, Binding::PlanFlush, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"flush", nullptr, Binding::Flush, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reset", nullptr, Binding::Reset, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"pending", nullptr, nullptr, Binding::Pending, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_value constructor = nullptr;
+  if (napi_define_class(env, "NativeEngine", NAPI_AUTO_LENGTH, Binding::Construct, nullptr,
+                        sizeof(methods) / sizeof(methods[0]), methods, &constructor) != napi_ok) {
+    return nullptr;
+  }
+  if (napi_set_named_property(env, exports, "NativeEngine", constructor) != napi_ok) return nullptr;
   return exports;
 }
 
 }  // namespace
 
-NODE_API_MODULE(reframe, Init)
+NAPI_MODULE(reframe, Init)

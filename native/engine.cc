@@ -15,7 +15,7 @@ Engine::Engine(const Config& config)
       fill_(config.fill) {
   assert(sample_ >= 1 && chunk_ >= sample_ && hop_ >= sample_);
   assert(align_bytes_ >= sample_ && align_bytes_ <= chunk_);
-  assert(fill_.size() == sample_);
+  assert(!fill_.empty() && sample_ % fill_.size() == 0);
 }
 
 size_t Engine::chunks_for(size_t len) const {
@@ -147,8 +147,15 @@ FlushStatus Engine::flush(uint8_t* out) {
   if (plan.out_bytes > 0) {
     const size_t whole = final_bytes();
     std::memcpy(out, window_, whole);
-    for (size_t at = whole; at < plan.out_bytes; at += sample_) {
-      std::memcpy(out + at, fill_.data(), sample_);
+    // [whole, out_bytes) is whole samples, so a whole number of patterns: write one, then double.
+    uint8_t* const pad = out + whole;
+    const size_t n = plan.out_bytes - whole;
+    size_t done = std::min(fill_.size(), n);
+    std::memcpy(pad, fill_.data(), done);
+    while (done < n) {
+      const size_t d = std::min(done, n - done);
+      std::memcpy(pad + done, pad, d);
+      done += d;
     }
   }
   reset();

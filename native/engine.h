@@ -30,7 +30,10 @@ struct Config {
   size_t hop = 1;           // samples from one chunk's start to the next one's
   TailPolicy tail = TailPolicy::kEmit;
   size_t align = 1;                 // with kPad: pad to a multiple of `align` samples (<= size)
-  std::vector<uint8_t> fill;        // with kPad: one sample's bytes, written into each padded sample
+  // With kPad: a byte pattern repeated through every padded sample. Its length divides sample_bytes:
+  // one value's bytes (every value of a sample, both parts of a complex one, gets the same fill),
+  // so a config costs the same whatever `channels` is.
+  std::vector<uint8_t> fill;
 };
 
 // What flush() will do, decided before it is called so the caller can size the output.
@@ -47,8 +50,8 @@ struct FlushPlan {
 
 class Engine {
  public:
-  // The caller validated the config: every field >= 1, align <= size, fill.size() == sample_bytes,
-  // size * sample_bytes and hop * sample_bytes fit size_t.
+  // The caller validated the config: every field >= 1, align <= size, fill is not empty and its
+  // size divides sample_bytes, size * sample_bytes and hop * sample_bytes fit size_t.
   explicit Engine(const Config& config);
 
   size_t chunk_bytes() const { return chunk_; }
@@ -82,6 +85,7 @@ class Engine {
   FlushPlan plan_flush() const;
 
   // Writes plan_flush().out_bytes into `out` (may be null when that is 0), then starts a fresh stream.
+  // Padding is written by doubling copies of the fill pattern, not sample by sample.
   FlushStatus flush(uint8_t* out);
 
   // Discards everything buffered and starts a fresh stream.

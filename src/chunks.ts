@@ -2,7 +2,7 @@
 // No `node:` imports: browsers load this file too.
 import { describe, inputError } from './errors.js';
 import { resolveOptions, type ChunkerOptions } from './options.js';
-import { toBytes } from './input.js';
+import { byteLengthOf, toBytes } from './input.js';
 import { Reframer } from './reframer.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
@@ -55,11 +55,13 @@ async function* generate(source: Iterable<unknown> | AsyncIterable<unknown>, ref
   const { options } = reframer;
   for await (const burst of source) {
     const bytes = toBytes(burst, options, true);
+    const end = byteLengthOf(bytes);
     let offset = 0;
-    while (offset < bytes.byteLength) {
-      // One engine call: at most one slab of chunks is alive here while the loop consumes it.
+    while (offset < end) {
+      // One engine call: at most one slab of chunks is alive here while the loop consumes it. The
+      // loop's body may detach or shrink the burst's buffer meanwhile: step() then throws, coded.
       const step: AnyChunk[] = [];
-      offset = reframer.step(bytes, offset, reframer.slabChunks, step);
+      offset = reframer.step(bytes, offset, end, reframer.slabChunks, step);
       if (step.length === 0) continue;
       if (options.batch) yield step;
       else for (const chunk of step) yield chunk;

@@ -3,7 +3,7 @@
 import { Buffer } from 'node:buffer';
 import { Transform, addAbortSignal, type TransformCallback, type TransformOptions } from 'node:stream';
 import { resolveOptions, type ChunkerOptions } from './options.js';
-import { toBytes } from './input.js';
+import { byteLengthOf, toBytes } from './input.js';
 import { optionError } from './errors.js';
 import { Reframer, batchChunks, typedChunks, type MakeChunk } from './reframer.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
@@ -29,7 +29,8 @@ const FastBuffer = (Buffer as unknown as Record<symbol, unknown>)[Symbol.species
 const bufferChunks: MakeChunk = (buffer, byteOffset, byteLength) => new FastBuffer(buffer, byteOffset, byteLength);
 
 interface Work {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array; // a snapshot (toBytes), `end` bytes long when accepted
+  readonly end: number;
   offset: number;
   readonly callback: TransformCallback;
 }
@@ -100,7 +101,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
       this.#fail(error as Error, callback);
       return;
     }
-    this.#work = { bytes, offset: 0, callback };
+    this.#work = { bytes, end: byteLengthOf(bytes), offset: 0, callback };
     this.#produce();
   }
 
@@ -113,6 +114,9 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
       this.#deliverFailure();
     } else if (this.#work) {
       this.#produce();
+      // Finished here without pushing, Transform may have parked the write's callback for its own
+      // _read (the readable side looked full): run it, or nothing ever calls _read again.
+      if (this.#work === undefined && this.#failure === undefined) super._read(size);
     } else {
       super._read(size);
     }
@@ -148,27 +152,42 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   // consumer still holds only a high-water mark of chunk objects (and that one step's bytes).
   #produce(): void {
     const work = this.#work!;
-    const { bytes } = work;
-    const end = bytes.byteLength;
+    const { bytes, end } = work;
     const reframer = this.#reframer;
-    if (this.#batch) {
-      while (work.offset < end) {
-        work.offset = reframer.step(bytes, work.offset, this.#max, this.#chunks);
-        if (this.#chunks.length === 0) continue;
-        const more = this.#emit(this.#chunks);
-        if (!more && work.offset < end) return; // _read() resumes
-        if (this.#work !== work) return; // destroyed while pushing
-      }
-    } else {
-      for (;;) {
-        while (reframer.ready > 0) {
-          const more = this.push(reframer.take());
+    // Only the reframer's own errors are caught (a burst detached or shrunk while it was being
+    // read, a chunk's memory taken away): a listener's throw from push() is the caller's, as ever.
+    let pushing = false;
+    try {
+      if (this.#batch) {
+        while (work.offset < end) {
+          work.offset = reframer.step(bytes, work.offset, end, this.#max, this.#chunks);
+          if (this.#chunks.length === 0) continue;
+          pushing = true;
+          const more = this.#emit(this.#chunks);
+          pushing = false;
+          if (!more && work.offset < end) return; // _read() resumes
           if (this.#work !== work) return; // destroyed while pushing
-          if (!more && (reframer.ready > 0 || work.offset < end)) return; // _read() resumes
         }
-        if (work.offset === end) break;
-        work.offset = reframer.fill(bytes, work.offset, this.#max);
+      } else {
+        for (;;) {
+          while (reframer.ready > 0) {
+            const chunk = reframer.take();
+            pushing = true;
+            const more = this.push(chunk);
+            pushing = false;
+            if (this.#work !== work) return; // destroyed while pushing
+            if (!more && (reframer.ready > 0 || work.offset < end)) return; // _read() resumes
+          }
+          if (work.offset === end) break;
+          work.offset = reframer.fill(bytes, work.offset, end, this.#max);
+        }
       }
+    } catch (error) {
+      if (pushing || this.#work !== work) throw error;
+      // This write fails, after the chunks completed before it.
+      this.#work = undefined;
+      this.#fail(error as Error, work.callback);
+      return;
     }
     this.#work = undefined;
     work.callback();

@@ -42,7 +42,10 @@ export interface ResolvedOptions {
   readonly chunkBytes: number;
   /** Bytes from one chunk's start to the next one's. */
   readonly hopBytes: number;
-  /** One sample of `fill`, as bytes in platform order (what padding writes). */
+  /**
+   * One value of `fill` as bytes in platform order: padding repeats it through every value of every
+   * padded sample (both parts of a complex one, every channel), so it is small whatever `channels` is.
+   */
   readonly fillBytes: Uint8Array;
 }
 
@@ -96,8 +99,8 @@ function resolveFill(value: unknown, type: SampleType, info: SampleTypeInfo): nu
   return big;
 }
 
-function encodeFill(fill: number | bigint, info: SampleTypeInfo, valuesPerSample: number): Uint8Array {
-  const values = new info.array(new ArrayBuffer(valuesPerSample * info.array.BYTES_PER_ELEMENT), 0, valuesPerSample);
+function encodeFill(fill: number | bigint, info: SampleTypeInfo): Uint8Array {
+  const values = new info.array(new ArrayBuffer(info.array.BYTES_PER_ELEMENT), 0, 1);
   (values as { fill(v: number | bigint): unknown }).fill(fill);
   return new Uint8Array(values.buffer);
 }
@@ -134,6 +137,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     size, hop, type, channels, tail, fill, align, batch, info, sampleBytes,
     chunkBytes: size * sampleBytes,
     hopBytes: hop * sampleBytes,
-    fillBytes: encodeFill(fill, info, info.parts * channels),
+    fillBytes: encodeFill(fill, info),
   });
 }

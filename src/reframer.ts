@@ -1,7 +1,8 @@
 // What every face shares: one engine, its output memory, and typed chunks. Faces decide only how
 // many chunks to produce at a time (all of them, or as many as their consumer wants).
 import { inputError, tailError } from './errors.js';
-import { FLUSH_OK, FLUSH_TAIL, type Engine } from './core/engine.js';
+import { ADOPTED, FLUSH_OK, FLUSH_TAIL, IN_PLACE_DONE, type Engine } from './core/engine.js';
+import { byteLengthOf } from './input.js';
 import { runtime } from './core/runtime.js';
 import type { ResolvedOptions } from './options.js';
 import type { AnyChunk } from './types.js';
@@ -75,6 +76,16 @@ function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number,
   }
 }
 
+// Chunks of one engine call share a buffer. Where the runtime cannot mark it untransferable (Node
+// can: runtime.untransferable), a consumer may transfer one chunk's buffer while its siblings wait
+// to be handed out: their bytes left with it. A coded error beats an uncoded TypeError from the view.
+function transferredAway(cause: unknown): Error {
+  return Object.assign(
+    inputError('a chunk\'s buffer was transferred away while chunks sharing it were waiting to be handed out'),
+    { cause },
+  );
+}
+
 export class Reframer {
   readonly options: ResolvedOptions;
   /** Chunks per output slab: what one engine call completes at most. */
@@ -84,7 +95,7 @@ export class Reframer {
   #pool: Uint8Array | undefined; // [0, #poolUsed) handed out; the rest zeros
   #poolUsed = 0;
   readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES
-  #open: Uint8Array | undefined; // the chunk the engine accumulates in place (engine.windowInPlace)
+  #open: Uint8Array | undefined; // the window the engine adopted (ADOPTED) and has not completed yet
   #spare: Uint8Array | undefined; // the next chunk's memory, offered to the engine; not yet adopted
   readonly #chunkBytes: number;
   // What fill() completed and take() has not made yet: #first (a window completed in place), then
@@ -116,11 +127,12 @@ export class Reframer {
   }
 
   /**
-   * Feeds `bytes` from `offset` on, stopping once `max` chunks are complete (one engine call).
-   * Appends the chunks to `into` and returns the offset of the first byte not consumed.
+   * Feeds `bytes` (a snapshot from toBytes, `end` bytes long when accepted) from `offset` on,
+   * stopping once `max` chunks are complete (one engine call). Appends the chunks to `into` and
+   * returns the offset of the first byte not consumed.
    */
-  step(bytes: Uint8Array, offset: number, max: number, into: AnyChunk[]): number {
-    const next = this.fill(bytes, offset, max);
+  step(bytes: Uint8Array, offset: number, end: number, max: number, into: AnyChunk[]): number {
+    const next = this.fill(bytes, offset, end, max);
     this.takeAll(into);
     return next;
   }
@@ -129,12 +141,19 @@ export class Reframer {
    * step() without making the chunks: their bytes are written (one engine call), and take() makes
    * them one at a time, so a face hands out chunk objects only as fast as its consumer takes them.
    * Returns the offset of the first byte not consumed. Every ready chunk must be taken first.
+   *
+   * A face that reads a burst lazily calls this between its consumer's reads: a burst whose buffer
+   * was detached or shrunk since it was accepted (its snapshot no longer `end` bytes long) is an
+   * ERR_REFRAME_INPUT error here, before the engine sees it, with nothing changed.
    */
-  fill(bytes: Uint8Array, offset: number, max: number): number {
+  fill(bytes: Uint8Array, offset: number, end: number, max: number): number {
     if (this.#ready !== 0) throw new Error('reframe internal error: fill() before every ready chunk was taken');
+    if (byteLengthOf(bytes) !== end) {
+      throw inputError('the burst\'s buffer was detached or shrunk while it was being re-framed: its other bytes are gone');
+    }
     const { chunkBytes, hopBytes } = this.options;
     const engine = this.#engine;
-    const rest = bytes.byteLength - offset;
+    const rest = end - offset;
     const gathered = this.#gathered;
     const need = engine.needed - gathered; // one read: a getter, computed on each call
     let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // what `rest` completes
@@ -153,41 +172,47 @@ export class Reframer {
       input = gather.subarray(0, gathered + rest);
     } else if (gathered > 0) {
       this.#pushGathered();
-      return this.fill(bytes, offset, max);
+      return this.fill(bytes, offset, end, max);
     }
     let take = rest;
     if (count > max) {
       count = max;
       take = need + (max - 1) * hopBytes; // ends exactly where chunk `max` does
     }
-    input ??= offset === 0 && take === bytes.byteLength ? bytes : bytes.subarray(offset, offset + take);
+    input ??= offset === 0 && take === end ? bytes : bytes.subarray(offset, offset + take);
     if (this.#copyOnce) {
       this.#fillInPlace(input, count);
       return offset + take;
     }
     if (count === 0) {
-      engine.push(input, undefined);
+      engine.push(input, undefined, 0, 0);
       return offset + take;
     }
     const bytesOut = count * chunkBytes;
     let out: Uint8Array;
     let at = 0;
     if (bytesOut < POOL_STEP_BYTES) {
-      if (this.#pool === undefined || this.#poolUsed + bytesOut > POOL_BYTES) {
+      const pool = this.#pool;
+      // A new pool when this one is full, or was detached (a consumer transferred a chunk's buffer
+      // where the runtime cannot forbid it): its chunks went with it, the chunker goes on.
+      if (pool === undefined || this.#poolUsed + bytesOut > POOL_BYTES || byteLengthOf(pool) !== POOL_BYTES) {
         // Zeroed by the allocator (calloc), which skips memory the system hands out zeroed.
-        this.#pool = new Uint8Array(POOL_BYTES);
+        this.#pool = out = new Uint8Array(POOL_BYTES);
+        runtime.untransferable?.(out.buffer);
         this.#poolUsed = 0;
+      } else {
+        out = pool;
       }
-      out = this.#pool;
       at = this.#poolUsed;
       this.#poolUsed = at + bytesOut;
     } else {
       out = runtime.alloc(bytesOut);
+      if (count > 1) runtime.untransferable?.(out.buffer);
     }
-    engine.push(input, out, at);
+    // The engine decides how many chunks it wrote (it refuses a region that is not exactly theirs).
+    this.#ready = engine.push(input, out, at, bytesOut);
     this.#readyBuffer = out.buffer;
     this.#readyAt = at + out.byteOffset;
-    this.#ready = count;
     return offset + take;
   }
 
@@ -196,7 +221,7 @@ export class Reframer {
     const gathered = this.#gathered;
     if (gathered === 0) return;
     this.#gathered = 0;
-    this.#engine.push(this.#gather!.subarray(0, gathered), undefined);
+    this.#engine.push(this.#gather!.subarray(0, gathered), undefined, 0, 0);
   }
 
   /** Chunks fill() completed that take() has not made yet. */
@@ -214,7 +239,11 @@ export class Reframer {
     }
     const at = this.#readyAt;
     this.#readyAt = at + this.#chunkBytes;
-    return this.#make(this.#readyBuffer!, at, this.#chunkBytes);
+    try {
+      return this.#make(this.#readyBuffer!, at, this.#chunkBytes);
+    } catch (error) {
+      throw transferredAway(error);
+    }
   }
 
   /** Every ready chunk, appended to `into`. */
@@ -231,38 +260,46 @@ export class Reframer {
     const buffer = this.#readyBuffer!;
     const make = this.#make;
     const chunkBytes = this.#chunkBytes;
-    for (let i = 0, at = this.#readyAt; i < count; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+    try {
+      for (let i = 0, at = this.#readyAt; i < count; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+    } catch (error) {
+      throw transferredAway(error);
+    }
   }
 
   // fill() for large chunks (copy-once): the first chunk may be the window completed in place;
-  // the rest get one allocation; a window left open is kept in #spare, which becomes #open.
+  // the rest get one allocation; a window left open is kept in #spare, which becomes #open. Which
+  // of these happened is the engine's answer, never a guess: #open is handed out only when the
+  // engine says it completed, and the engine keeps it alive while it writes there.
   #fillInPlace(input: Uint8Array, count: number): void {
     const { chunkBytes } = this.options;
-    const engine = this.#engine;
-    const first = count > 0 && engine.windowInPlace ? this.#open : undefined;
-    const rest = first ? count - 1 : count;
+    const rest = count > 0 && this.#open !== undefined ? count - 1 : count;
     const out = rest > 0 ? runtime.alloc(rest * chunkBytes) : undefined;
+    if (out && rest > 1) runtime.untransferable?.(out.buffer);
     const next = (this.#spare ??= runtime.alloc(chunkBytes));
-    const adopted = engine.push(input, out, 0, next);
-    if (first) this.#first = this.#make(first.buffer, first.byteOffset, chunkBytes);
+    const answer = this.#engine.pushInPlace(input, out, next);
+    if (answer & IN_PLACE_DONE) {
+      const first = this.#open!;
+      this.#open = undefined;
+      this.#first = this.#make(first.buffer, first.byteOffset, chunkBytes);
+    }
     if (out) {
       this.#readyBuffer = out.buffer;
       this.#readyAt = out.byteOffset;
     }
     this.#ready = count;
-    if (adopted) {
+    if (answer & ADOPTED) {
       this.#open = next;
       this.#spare = undefined;
-    } else if (first) {
-      this.#open = undefined;
     }
   }
 
-  /** Every chunk `bytes` completes, in slabs of at most `slabChunks`. */
+  /** Every chunk `bytes` (a snapshot from toBytes) completes, in slabs of at most `slabChunks`. */
   pushAll(bytes: Uint8Array, into: AnyChunk[]): void {
+    const end = byteLengthOf(bytes);
     let offset = 0;
-    do offset = this.step(bytes, offset, this.slabChunks, into);
-    while (offset < bytes.byteLength);
+    do offset = this.step(bytes, offset, end, this.slabChunks, into);
+    while (offset < end);
   }
 
   /**

@@ -4,7 +4,7 @@
 import * as ponyfill from 'web-streams-polyfill';
 import { optionError } from './errors.js';
 import { resolveOptions, type ChunkerOptions } from './options.js';
-import { toBytes } from './input.js';
+import { byteLengthOf, toBytes } from './input.js';
 import { Reframer, batchChunks } from './reframer.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
@@ -58,8 +58,10 @@ function pickStreams(streams: StreamsImplementation | undefined): StreamsImpleme
 }
 
 interface Work {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array; // a snapshot (toBytes), `end` bytes long when accepted
+  readonly end: number;
   offset: number;
+  failure: { error: unknown } | undefined; // the burst was detached or shrunk while being read
   // The write's promise, made only if the burst outlives the write() call that brought it.
   resolve: (() => void) | undefined;
   reject: ((reason: unknown) => void) | undefined;
@@ -147,7 +149,7 @@ export class ChunkerStream<
       this.#fail(error);
       return Promise.reject(error);
     }
-    const work: Work = { bytes, offset: 0, resolve: undefined, reject: undefined };
+    const work: Work = { bytes, end: byteLengthOf(bytes), offset: 0, failure: undefined, resolve: undefined, reject: undefined };
     this.#work = work;
     // Produce at once if a pull is parked (the stream is pulling, so enqueue() cannot re-enter), or
     // if the queue has room: a stream that is not pulling holds at least #queueMark chunks and no
@@ -157,7 +159,7 @@ export class ChunkerStream<
       this.#unpark();
     }
     // Consumed at once (a burst that fits the queue's room): no promise to make or settle.
-    if (this.#work !== work) return undefined;
+    if (this.#work !== work) return work.failure ? Promise.reject(work.failure.error) : undefined;
     return new Promise<void>((resolve, reject) => {
       work.resolve = resolve;
       work.reject = reject;
@@ -185,7 +187,19 @@ export class ChunkerStream<
   // the burst is consumed and handed out, which settles its write. Only where enqueue() cannot
   // re-enter (see #write). Returns whether anything was enqueued.
   #produce(): boolean {
-    return this.#batch ? this.#produceArrays() : this.#produceChunks();
+    const work = this.#work;
+    try {
+      return this.#batch ? this.#produceArrays() : this.#produceChunks();
+    } catch (error) {
+      // Only the reframer throws in there (enqueue cannot, where #produce runs): the burst was
+      // detached or shrunk while it was being read. Its write fails, after the chunks before it.
+      if (work === undefined || this.#work !== work) throw error;
+      this.#work = undefined;
+      work.failure = { error };
+      this.#fail(error);
+      work.reject?.(error);
+      return true;
+    }
   }
 
   // One engine call (fill) writes up to 64 KiB of chunks; chunk objects are made (take) only as the
@@ -200,13 +214,13 @@ export class ChunkerStream<
       if (ready === 0) {
         const work = this.#work;
         if (work === undefined) return produced;
-        if (work.offset === work.bytes.byteLength) {
+        if (work.offset === work.end) {
           this.#work = undefined;
           work.resolve?.();
           return produced;
         }
         if (produced && this.#queued() >= this.#highWaterMark) return true;
-        work.offset = reframer.fill(work.bytes, work.offset, this.#max);
+        work.offset = reframer.fill(work.bytes, work.offset, work.end, this.#max);
         ready = reframer.ready;
         if (ready === 0) continue;
       }
@@ -226,8 +240,8 @@ export class ChunkerStream<
     for (let work = this.#work; work !== undefined; work = this.#work) {
       if (produced && this.#queued() >= this.#highWaterMark) break;
       const chunks = this.#chunks; // a new array after each one is handed out
-      work.offset = this.#reframer.step(work.bytes, work.offset, this.#max, chunks);
-      if (work.offset === work.bytes.byteLength) {
+      work.offset = this.#reframer.step(work.bytes, work.offset, work.end, this.#max, chunks);
+      if (work.offset === work.end) {
         this.#work = undefined;
         work.resolve?.();
       }

@@ -5,9 +5,9 @@
 // pushes (lengths in bytes, so bursts end inside samples too), mid-stream flushes and resets, and
 // plays it on both cores at two levels:
 //   - the engines themselves, driven as the Reframer drives them (copying out at an output offset,
-//     or copy-once with `next` memory offered for the window): `needed`, `windowInPlace` and
-//     `pending` after every call, what every push returns and writes (and nothing outside its
-//     chunks), flush plans, statuses and bytes;
+//     or copy-once with `next` memory offered for the window): `needed` and `pending` after every
+//     call, what every push returns (chunk counts, in-place/adopted answers) and writes (and
+//     nothing outside its chunks), flush plans, statuses and bytes;
 //   - two Chunkers, one per core: identical chunks (type and bytes), pending after every push, and
 //     identical flush results or errors (class, code, tail bytes).
 // fast-check prints the seed and the shrunk counterexample on failure; replay with
@@ -22,7 +22,7 @@ import { createJsEngine } from '../src/core/js-engine.js';
 import { runtime, useRuntime, type Runtime } from '../src/core/runtime.js';
 import { resolveOptions, TAIL_POLICIES, type ChunkerOptions, type ResolvedOptions } from '../src/options.js';
 import { SAMPLE_TYPES, type SampleType } from '../src/types.js';
-import type { Engine, EngineFactory } from '../src/core/engine.js';
+import { ADOPTED, IN_PLACE_DONE, type Engine, type EngineFactory } from '../src/core/engine.js';
 
 // Loaded directly, whatever REFRAME_BACKEND says: a missing addon fails this file loudly.
 const createNative: EngineFactory = loadNative();
@@ -123,7 +123,8 @@ const outsideTouched = (out: Uint8Array, from: number, to: number): boolean =>
  * - copy mode: `out` sized from `needed`, the chunks written from `outOffset` on (any byte
  *   offset); bytes around them must stay as they were;
  * - in-place mode (copy-once): every push offers `next`, one chunk of memory to keep an unfinished
- *   window in; while the engine has one (`windowInPlace`), the next completed chunk is that memory.
+ *   window in; the engine answers whether it adopted it and whether the first chunk it completed
+ *   is the window adopted earlier (then that memory is the chunk), and the driver follows.
  */
 class Driver {
   readonly engine: Engine;
@@ -145,21 +146,22 @@ class Driver {
     const need = engine.needed;
     const count = input.byteLength < need ? 0 : 1 + Math.floor((input.byteLength - need) / this.#hopBytes);
     if (!this.#inPlace) {
-      if (count === 0) return `adopted ${engine.push(input, undefined)}`;
+      if (count === 0) return `wrote ${engine.push(input, undefined, 0, 0)}`;
       const out = new Uint8Array(outOffset + count * chunk + 3).fill(SENTINEL);
-      const adopted = engine.push(input, out, outOffset);
+      const wrote = engine.push(input, out, outOffset, count * chunk);
       const end = outOffset + count * chunk;
-      return `adopted ${adopted}, ${digest(out.subarray(outOffset, end))}` +
+      return `wrote ${wrote}, ${digest(out.subarray(outOffset, end))}` +
         (outsideTouched(out, outOffset, end) ? ', and bytes outside its chunks' : '');
     }
-    const first = count > 0 && engine.windowInPlace ? this.#open : undefined;
-    const rest = first ? count - 1 : count;
+    const rest = count > 0 && this.#open ? count - 1 : count;
     const out = rest > 0 ? new Uint8Array(rest * chunk) : undefined;
     const next = new Uint8Array(chunk).fill(SENTINEL);
-    const adopted = engine.push(input, out, 0, next);
+    const answer = engine.pushInPlace(input, out, next);
+    const first = answer & IN_PLACE_DONE ? this.#open : undefined;
+    if (first) this.#open = undefined;
+    const adopted = (answer & ADOPTED) !== 0;
     if (adopted) this.#open = next;
-    else if (first) this.#open = undefined;
-    return `adopted ${adopted}, first in place ${digest(first)}, then ${digest(out)}` +
+    return `answer ${answer}, first in place ${digest(first)}, then ${digest(out)}` +
       (!adopted && outsideTouched(next, 0, 0) ? ', and wrote into next without adopting it' : '');
   }
 
@@ -188,7 +190,6 @@ function play({ options, inPlace, ops }: Case, twin: EngineFactory = createJsEng
   const state = (step: number) => ({
     step,
     needed: engines.map((e) => e.needed),
-    windowInPlace: engines.map((e) => e.windowInPlace),
     enginePending: engines.map((e) => e.pending),
     // Reading a Chunker's pending hands small bursts it gathered to its engine: skipped when
     // `watchPending` is off, so that gathered bursts meet the burst that completes their chunk.
@@ -200,7 +201,6 @@ function play({ options, inPlace, ops }: Case, twin: EngineFactory = createJsEng
   const check = (step: number) => {
     const s = state(step);
     same(step, 'needed', s.needed);
-    same(step, 'windowInPlace', s.windowInPlace);
     same(step, 'engine pending', s.enginePending);
     same(step, 'chunker pending', s.chunkerPending);
     if (watchPending) same(step, 'engine vs chunker pending', [s.enginePending[0], s.chunkerPending[0]]);

@@ -12,35 +12,42 @@ export const FLUSH_STRAY = 2;
 /** Tail policy numbers, shared with native/engine.h's TailPolicy. */
 export const TAIL_CODES = { emit: 0, pad: 1, drop: 2, error: 3 } as const;
 
+/** pushInPlace() answer bits. */
+export const IN_PLACE_DONE = 1; // the first chunk is the window adopted earlier, completed in place
+export const ADOPTED = 2; // `next` now holds the open window: keep it, unwritten, until it completes
+
+/**
+ * One core's engine. Its answers decide memory: the caller sizes outputs from `needed`, but the
+ * engine checks that every output region holds exactly what it writes (a coded ERR_REFRAME_INPUT,
+ * state unchanged, if not), and the caller hands out an adopted window only when the engine says
+ * it completed.
+ */
 export interface Engine {
   /** Bytes the next chunk still needs before it completes (including a gap to skip). */
   readonly needed: number;
   /** Whole samples received that no chunk has held yet. */
   readonly pending: number;
   /**
-   * True while the window lives in caller memory adopted by push() (`next`): if the next push
-   * completes a chunk, its first chunk is that memory, completed in place and left out of `out`.
-   */
-  readonly windowInPlace: boolean;
-  /**
    * True when every push() has a fixed cost worth saving (the native core: one crossing into C++),
    * so the Reframer gathers small bursts that complete no chunk and pushes them together.
    */
   readonly costlyPush: boolean;
   /**
-   * Consumes one burst and writes the chunks it completes back to back into `out` from
-   * `outOffset` on (default 0; `out` is `undefined` when it writes none), less the first one when
-   * `windowInPlace` (completed in place). The caller sizes `out` from `needed` and the hop.
-   *
-   * Copy-once for large chunks: `next` (optional, exactly one chunk of bytes) is memory where a
-   * burst that ends inside a window keeps it, instead of the engine's own buffer, so that the
-   * caller can later hand that very memory out as the chunk. Returns true when `next` was adopted;
-   * the caller then keeps it, unwritten, until it completes, flush() or reset().
+   * Consumes one burst and writes the chunks it completes back to back into
+   * `out[outOffset, outOffset + outBytes)`, which must be exactly their bytes (`out` is undefined
+   * when there are none). Returns how many. Never while a window is in place (see pushInPlace).
    */
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset?: number, next?: Uint8Array): boolean;
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number;
+  /**
+   * Copy-once for large chunks: like push(), but `out` (exactly its length) holds the completed
+   * chunks less a window completed in place, and `next` (one chunk of bytes) is offered as memory
+   * for a window the burst leaves open, so that it can be handed out later without a second copy.
+   * Returns IN_PLACE_DONE | ADOPTED bits; the caller follows them (and only them).
+   */
+  pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number;
   /** What flush() will do: a FLUSH_* status and how many bytes it writes. */
   planFlush(): readonly [status: number, bytes: number];
-  /** Writes the planned bytes into `out`, then starts a fresh stream. Returns the status. */
+  /** Writes exactly the planned bytes into `out`, then starts a fresh stream. Returns the status. */
   flush(out: Uint8Array | undefined): number;
   /** Discards what is buffered; starts a fresh stream. */
   reset(): void;

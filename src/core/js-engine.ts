@@ -6,7 +6,10 @@
 //   - phase: bytes received since the stream started, modulo B;
 //   - external only while have > 0: the window is in caller memory that becomes the next chunk.
 import type { ResolvedOptions } from '../options.js';
-import { FLUSH_OK, FLUSH_STRAY, FLUSH_TAIL, type Engine } from './engine.js';
+import { inputError } from '../errors.js';
+import { ADOPTED, FLUSH_OK, FLUSH_STRAY, FLUSH_TAIL, IN_PLACE_DONE, type Engine } from './engine.js';
+
+const changed = () => inputError('the burst\'s length changed while it was being read');
 
 export class JsEngine implements Engine {
   readonly #sample: number;
@@ -36,10 +39,6 @@ export class JsEngine implements Engine {
     return this.#skip + this.#chunk - this.#have;
   }
 
-  get windowInPlace(): boolean {
-    return this.#external;
-  }
-
   get costlyPush(): boolean {
     return false; // a push costs what its bytes cost: nothing to gather
   }
@@ -49,7 +48,35 @@ export class JsEngine implements Engine {
     return whole === 0 ? 0 : (whole - this.#held) / this.#sample;
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0, next?: Uint8Array): boolean {
+  // Chunks a burst of `len` bytes completes.
+  #chunksFor(len: number): number {
+    const need = this.#skip + this.#chunk - this.#have;
+    return len < need ? 0 : 1 + Math.floor((len - need) / this.#hop);
+  }
+
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
+    const chunks = this.#chunksFor(input.byteLength);
+    if (this.#external) throw new Error('reframe internal error: push while the window is in place');
+    if (chunks * this.#chunk !== outBytes) throw changed();
+    if (outBytes > 0 && (out === undefined || outOffset + outBytes > out.byteLength)) {
+      throw new Error('reframe internal error: push output does not hold the chunks this burst completes');
+    }
+    this.#push(input, out, outOffset);
+    return chunks;
+  }
+
+  pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number {
+    if (next.byteLength !== this.#chunk || next === this.#window) {
+      throw new Error('reframe internal error: push next window must be one fresh chunk');
+    }
+    const chunks = this.#chunksFor(input.byteLength);
+    const inPlace = chunks > 0 && this.#external;
+    if ((inPlace ? chunks - 1 : chunks) * this.#chunk !== (out?.byteLength ?? 0)) throw changed();
+    const adopted = this.#push(input, out, 0, next);
+    return (inPlace ? IN_PLACE_DONE : 0) | (adopted ? ADOPTED : 0);
+  }
+
+  #push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, next?: Uint8Array): boolean {
     const chunk = this.#chunk;
     let len = input.byteLength;
     let at = 0; // next input byte
@@ -145,10 +172,19 @@ export class JsEngine implements Engine {
 
   flush(out: Uint8Array | undefined): number {
     const [status, bytes] = this.planFlush();
+    if ((out?.byteLength ?? 0) !== bytes) throw new Error('reframe internal error: flush output does not match the planned tail');
     if (bytes > 0) {
       const whole = this.#finalBytes();
       out!.set(this.#window!.subarray(0, whole));
-      for (let at = whole; at < bytes; at += this.#sample) out!.set(this.#fill, at);
+      // [whole, bytes) is whole samples, so whole fill patterns: write one, then double.
+      const n = bytes - whole;
+      let done = Math.min(this.#fill.byteLength, n);
+      out!.set(this.#fill.subarray(0, done), whole);
+      while (done < n) {
+        const d = Math.min(done, n - done);
+        out!.copyWithin(whole + done, whole, whole + d);
+        done += d;
+      }
     }
     this.reset();
     return status;

@@ -4,7 +4,8 @@ import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 
 interface NativeBinding {
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, next?: Uint8Array): boolean | undefined;
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number;
+  pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number;
   planFlush(): [number, number];
   flush(out: Uint8Array | undefined): number;
   reset(): void;
@@ -17,11 +18,14 @@ type NativeConstructor = new (
 /** Where cmake-js puts the addon, relative to this file in src/core/ or dist/core/. */
 export const ADDON_PATH = '../../build/Release/reframe.node';
 
-/** Loads the addon; throws an Error saying what to run when it is missing or cannot load. */
-export function loadNative(): EngineFactory {
+/**
+ * Loads the addon (REFRAME_ADDON, an absolute path, picks another build: the sanitized one of
+ * `npm run test:asan`); throws an Error saying what to run when it is missing or cannot load.
+ */
+export function loadNative(path: string = ADDON_PATH): EngineFactory {
   let NativeEngine: NativeConstructor;
   try {
-    ({ NativeEngine } = createRequire(import.meta.url)(ADDON_PATH) as { NativeEngine: NativeConstructor });
+    ({ NativeEngine } = createRequire(import.meta.url)(path) as { NativeEngine: NativeConstructor });
   } catch (cause) {
     throw new Error(
       'reframe: the native addon (build/Release/reframe.node) could not be loaded. Build it with ' +
@@ -33,16 +37,16 @@ export function loadNative(): EngineFactory {
   return (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options);
 }
 
-// JS side of the native core. The C++ engine keeps the framing state; this wrapper mirrors only
-// the bytes received (`#received`) and whether the window is in adopted memory (`#inPlace`), so
-// that sizing a burst's output costs no second native call.
+// JS side of the native core. The C++ engine keeps the framing state and decides what every push
+// writes (it checks each output region against its own count). This wrapper only tracks the bytes
+// received, so that `needed` costs no native call; should it ever disagree, the binding refuses the
+// push with a coded error and nothing changes.
 class NativeCore implements Engine {
   readonly #native: NativeBinding;
   readonly #chunk: number;
   readonly #hop: number;
   #received = 0; // bytes since the stream started; chunk k ends at byte k·hop + chunk
   #end: number; // where the next chunk ends (done·hop + chunk), so `needed` is one subtraction
-  #inPlace = false; // Engine::window_in_place()
 
   constructor(NativeEngine: NativeConstructor, o: ResolvedOptions) {
     this.#native = new NativeEngine(o.sampleBytes, o.size, o.hop, TAIL_CODES[o.tail], o.align, o.fillBytes);
@@ -66,27 +70,20 @@ class NativeCore implements Engine {
     return this.#native.pending;
   }
 
-  get windowInPlace(): boolean {
-    return this.#inPlace;
-  }
-
   get costlyPush(): boolean {
     return true; // each push crosses into C++ (~100-150 ns whatever it carries)
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset = 0, next?: Uint8Array): boolean {
-    if (next === undefined) {
-      // Completing a chunk ends an in-place window; nothing is adopted without `next`.
-      if (this.#inPlace && input.byteLength >= this.#end - this.#received) this.#inPlace = false;
-      this.#native.push(input, out, outOffset);
-      this.#receive(input.byteLength);
-      return false;
-    }
-    const completes = input.byteLength >= this.#end - this.#received;
-    const adopted = this.#native.push(input, out, outOffset, next) === true;
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
+    const chunks = this.#native.push(input, out, outOffset, outBytes);
+    this.#receive(input.byteLength); // the binding took all of `input`, or threw
+    return chunks;
+  }
+
+  pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number {
+    const answer = this.#native.pushInPlace(input, out, next);
     this.#receive(input.byteLength);
-    this.#inPlace = adopted || (this.#inPlace && !completes);
-    return adopted;
+    return answer;
   }
 
   planFlush(): readonly [status: number, bytes: number] {
@@ -94,16 +91,15 @@ class NativeCore implements Engine {
   }
 
   flush(out: Uint8Array | undefined): number {
+    const status = this.#native.flush(out);
     this.#received = 0;
     this.#end = this.#chunk;
-    this.#inPlace = false;
-    return this.#native.flush(out);
+    return status;
   }
 
   reset(): void {
+    this.#native.reset();
     this.#received = 0;
     this.#end = this.#chunk;
-    this.#inPlace = false;
-    this.#native.reset();
   }
 }

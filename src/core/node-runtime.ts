@@ -1,6 +1,7 @@
 // Node: the native core by default, the TypeScript core when the addon cannot load (said once)
 // or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load fails here, at import.
 import { Buffer } from 'node:buffer';
+import { markAsUntransferable } from 'node:worker_threads';
 import { loadNative } from './native-engine.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime } from './runtime.js';
@@ -8,18 +9,22 @@ import type { EngineFactory } from './engine.js';
 
 // allocUnsafeSlow: never from Node's shared pool, so a chunk's ArrayBuffer holds reframe's bytes only.
 const alloc = (bytes: number): Uint8Array => Buffer.allocUnsafeSlow(bytes);
+const untransferable = (buffer: ArrayBufferLike): void => markAsUntransferable(buffer);
 
 const forced = process.env.REFRAME_BACKEND;
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
   throw new Error(`reframe: REFRAME_BACKEND must be 'js' or 'native'; got ${JSON.stringify(forced)}`);
 }
 
+// REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
+const addon = process.env.REFRAME_ADDON;
+
 if (forced === 'js') {
-  useRuntime({ backend: 'js', createEngine: createJsEngine, alloc });
+  useRuntime({ backend: 'js', createEngine: createJsEngine, alloc, untransferable });
 } else {
   let createNative: EngineFactory | undefined;
   try {
-    createNative = loadNative();
+    createNative = loadNative(addon === undefined || addon === '' ? undefined : addon);
   } catch (error) {
     if (forced === 'native') throw error;
     process.emitWarning(
@@ -28,6 +33,6 @@ if (forced === 'js') {
     );
   }
   useRuntime(createNative
-    ? { backend: 'native', createEngine: createNative, alloc }
-    : { backend: 'js', createEngine: createJsEngine, alloc });
+    ? { backend: 'native', createEngine: createNative, alloc, untransferable }
+    : { backend: 'js', createEngine: createJsEngine, alloc, untransferable });
 }

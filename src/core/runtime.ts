@@ -11,6 +11,12 @@ export interface Runtime {
    * overwrites every byte, so it may be uninitialized; it must never be shared with other owners.
    */
   readonly alloc: (bytes: number) => Uint8Array;
+  /**
+   * Marks an output buffer that holds several chunks as untransferable, where the runtime can
+   * (Node's markAsUntransferable: a transfer then copies, or throws, instead of detaching it), so a
+   * consumer transferring one chunk's buffer cannot take its siblings or the shared pool away.
+   */
+  readonly untransferable?: ((buffer: ArrayBufferLike) => void) | undefined;
 }
 
 export const runtime: Runtime = {
