@@ -102,7 +102,10 @@ class Model {
           size_t samples = out->size() / B;
           size_t padded = (samples + c_.align - 1) / c_.align * c_.align;
           if (padded > c_.size) padded = c_.size;
-          while (samples++ < padded) out->insert(out->end(), c_.fill.begin(), c_.fill.end());
+          // The fill pattern (one value) repeats through every value of each padded sample.
+          while (samples++ < padded) {
+            for (size_t k = 0; k < B; k += c_.fill.size()) out->insert(out->end(), c_.fill.begin(), c_.fill.end());
+          }
           break;
         }
         case reframe::TailPolicy::kDrop:
@@ -147,7 +150,11 @@ reframe::Config DecodeConfig(Input& in) {
   c.tail = static_cast<reframe::TailPolicy>(in.byte() % 4);
   c.align = 1 + in.byte() % c.size;
   if (in.byte() & 1) c.align = c.size;  // the default
-  c.fill.resize(c.sample_bytes);
+  // A pattern whose length divides the sample: one value's bytes, as TypeScript passes it, or a
+  // whole sample's.
+  size_t pattern = 1 + in.byte() % c.sample_bytes;
+  while (c.sample_bytes % pattern != 0) --pattern;
+  c.fill.resize(pattern);
   for (auto& b : c.fill) b = in.byte();
   return c;
 }

@@ -225,6 +225,21 @@ TEST(pad_writes_fill_into_every_byte_of_each_padded_sample_up_to_align) {
   CHECK_EQ(Flush(e, &status).size(), 10u * 3);
 }
 
+TEST(pad_repeats_a_one_value_fill_through_every_value_of_many_padded_samples) {
+  // A fill pattern shorter than a sample (one 2-byte value, samples of 3 values x 2 bytes), padded
+  // over a region that is not a power of two of patterns: the doubling copies must keep the phase.
+  Config c = Make(6, 1000, 1000, TailPolicy::kPad);
+  c.fill = {0x5A, 0xC3};
+  Engine e(c);
+  Push(e, Stream(0, 7 * 6));
+  FlushStatus status;
+  const Bytes out = Flush(e, &status);
+  CHECK(status == FlushStatus::kOk);
+  CHECK_EQ(out.size(), 1000u * 6);
+  CHECK_BYTES(Bytes(out.begin(), out.begin() + 42), Stream(0, 42));
+  for (size_t i = 42; i < out.size(); ++i) CHECK_EQ(out[i], (i % 2 == 0) ? 0x5A : 0xC3);
+}
+
 TEST(exact_fit_ends_with_no_extra_chunk_under_every_policy) {
   for (TailPolicy tail : {TailPolicy::kEmit, TailPolicy::kPad, TailPolicy::kDrop, TailPolicy::kError}) {
     for (size_t hop : {2, 4, 6}) {
