@@ -4,6 +4,7 @@ import { inputError, tailError } from './errors.js';
 import { ADOPTED, FLUSH_OK, FLUSH_TAIL, IN_PLACE_DONE, type Engine } from './core/engine.js';
 import { byteLengthOf } from './input.js';
 import { runtime } from './core/runtime.js';
+import { OutputMemory } from './memory.js';
 import type { ResolvedOptions } from './options.js';
 import type { AnyChunk } from './types.js';
 
@@ -12,21 +13,6 @@ export type MakeChunk = (buffer: ArrayBufferLike, byteOffset: number, byteLength
 
 /** One output allocation holds at most this much (or one chunk), so memory stays bounded. */
 export const SLAB_BYTES = 1 << 20;
-
-/**
- * Small outputs (a step's chunks totalling less than POOL_STEP_BYTES) are carved from a pool of
- * POOL_BYTES that this Reframer alone writes: one ArrayBuffer per ~4,000 64-byte chunks instead of
- * one per engine call (allocating and collecting ArrayBuffers was a third of the time at 64-byte
- * chunks). The pool is zeroed when made, so a chunk's `buffer` shows only zeros and other chunks
- * of the same stream, never uninitialised or foreign memory.
- *
- * Larger outputs get an allocation of exactly their size, uninitialised, which the engine then
- * overwrites completely: no zeroing, and still nothing but this stream's chunks in `buffer`.
- * (Zeroing the pool was 13% of a socket 1500 B profile; exact allocations ran 1.9-2.3 M chunks/s
- * there against 1.5-1.7 M from the pool, and page faults did not grow over repeated runs.)
- */
-export const POOL_BYTES = 256 * 1024;
-export const POOL_STEP_BYTES = 8 * 1024;
 
 /**
  * Chunks of at least IN_PLACE_BYTES are copied once: a burst that ends inside one leaves it in
@@ -92,11 +78,9 @@ export class Reframer {
   readonly slabChunks: number;
   readonly #engine: Engine;
   readonly #make: MakeChunk;
-  #pool: Uint8Array | undefined; // [0, #poolUsed) handed out; the rest zeros
-  #poolUsed = 0;
+  readonly #memory = new OutputMemory();
   readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES
   #open: Uint8Array | undefined; // the window the engine adopted (ADOPTED) and has not completed yet
-  #spare: Uint8Array | undefined; // the next chunk's memory, offered to the engine; not yet adopted
   readonly #chunkBytes: number;
   // What fill() completed and take() has not made yet: #first (a window completed in place), then
   // chunks back to back from #readyAt in #readyBuffer; #ready counts both.
@@ -189,26 +173,9 @@ export class Reframer {
       return offset + take;
     }
     const bytesOut = count * chunkBytes;
-    let out: Uint8Array;
-    let at = 0;
-    if (bytesOut < POOL_STEP_BYTES) {
-      const pool = this.#pool;
-      // A new pool when this one is full, or was detached (a consumer transferred a chunk's buffer
-      // where the runtime cannot forbid it): its chunks went with it, the chunker goes on.
-      if (pool === undefined || this.#poolUsed + bytesOut > POOL_BYTES || byteLengthOf(pool) !== POOL_BYTES) {
-        // Zeroed by the allocator (calloc), which skips memory the system hands out zeroed.
-        this.#pool = out = new Uint8Array(POOL_BYTES);
-        runtime.untransferable?.(out.buffer);
-        this.#poolUsed = 0;
-      } else {
-        out = pool;
-      }
-      at = this.#poolUsed;
-      this.#poolUsed = at + bytesOut;
-    } else {
-      out = runtime.alloc(bytesOut);
-      if (count > 1) runtime.untransferable?.(out.buffer);
-    }
+    const memory = this.#memory;
+    const out = memory.reserve(bytesOut, count);
+    const at = memory.at;
     // The engine decides how many chunks it wrote (it refuses a region that is not exactly theirs).
     this.#ready = engine.push(input, out, at, bytesOut);
     this.#readyBuffer = out.buffer;
@@ -273,10 +240,10 @@ export class Reframer {
   // engine says it completed, and the engine keeps it alive while it writes there.
   #fillInPlace(input: Uint8Array, count: number): void {
     const { chunkBytes } = this.options;
+    const memory = this.#memory;
     const rest = count > 0 && this.#open !== undefined ? count - 1 : count;
-    const out = rest > 0 ? runtime.alloc(rest * chunkBytes) : undefined;
-    if (out && rest > 1) runtime.untransferable?.(out.buffer);
-    const next = (this.#spare ??= runtime.alloc(chunkBytes));
+    const out = rest > 0 ? memory.reserve(rest * chunkBytes, rest) : undefined;
+    const next = memory.window(chunkBytes);
     const answer = this.#engine.pushInPlace(input, out, next);
     if (answer & IN_PLACE_DONE) {
       const first = this.#open!;
@@ -290,7 +257,7 @@ export class Reframer {
     this.#ready = count;
     if (answer & ADOPTED) {
       this.#open = next;
-      this.#spare = undefined;
+      memory.adopted();
     }
   }
 
@@ -310,7 +277,7 @@ export class Reframer {
     if (this.#ready !== 0) throw new Error('reframe internal error: flush() before every ready chunk was taken');
     this.#pushGathered();
     const [status, bytes] = this.#engine.planFlush();
-    const out = bytes > 0 ? runtime.alloc(bytes) : undefined;
+    const out = bytes > 0 ? this.#memory.exact(bytes) : undefined;
     this.#engine.flush(out);
     this.#open = undefined; // a partial window in place is copied out, never handed out itself
     const tail = out && this.#make(out.buffer, out.byteOffset, bytes);

@@ -1,30 +1,27 @@
 // Node: the native core by default, the TypeScript core when the addon cannot load (said once)
 // or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load fails here, at import.
-import { Buffer } from 'node:buffer';
 import { markAsUntransferable } from 'node:worker_threads';
-import { loadNative } from './native-engine.js';
+import { loadNative, type NativeAddon } from './native-engine.js';
+import { jsAllocator, nativeAllocator } from './native-memory.js';
 import { createJsEngine } from './js-engine.js';
-import { useRuntime } from './runtime.js';
-import type { EngineFactory } from './engine.js';
+import { useRuntime, type Runtime } from './runtime.js';
 
-// allocUnsafeSlow: never from Node's shared pool, so a chunk's ArrayBuffer holds reframe's bytes only.
-const alloc = (bytes: number): Uint8Array => Buffer.allocUnsafeSlow(bytes);
 const untransferable = (buffer: ArrayBufferLike): void => markAsUntransferable(buffer);
+
+/** The TypeScript core on Node: Node's allocator. */
+export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, ...jsAllocator, untransferable };
 
 const forced = process.env.REFRAME_BACKEND;
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
   throw new Error(`reframe: REFRAME_BACKEND must be 'js' or 'native'; got ${JSON.stringify(forced)}`);
 }
-
 // REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
-const addon = process.env.REFRAME_ADDON;
+const addonPath = process.env.REFRAME_ADDON;
 
-if (forced === 'js') {
-  useRuntime({ backend: 'js', createEngine: createJsEngine, alloc, untransferable });
-} else {
-  let createNative: EngineFactory | undefined;
+let addon: NativeAddon | undefined;
+if (forced !== 'js') {
   try {
-    createNative = loadNative(addon === undefined || addon === '' ? undefined : addon);
+    addon = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
   } catch (error) {
     if (forced === 'native') throw error;
     process.emitWarning(
@@ -32,7 +29,13 @@ if (forced === 'js') {
       { code: 'REFRAME_JS_FALLBACK' },
     );
   }
-  useRuntime(createNative
-    ? { backend: 'native', createEngine: createNative, alloc, untransferable }
-    : { backend: 'js', createEngine: createJsEngine, alloc, untransferable });
 }
+
+/** The native core, its output in the addon's memory; undefined where the addon did not load. */
+export const nativeRuntime: Runtime | undefined = addon && {
+  backend: 'native', createEngine: addon.createEngine, ...nativeAllocator(addon.memory), untransferable,
+};
+/** The addon's memory (tests: statistics, the forced fallback). */
+export const nativeMemory = addon?.memory;
+
+useRuntime(forced === 'js' || nativeRuntime === undefined ? jsRuntime : nativeRuntime);

@@ -7,10 +7,12 @@ export interface Runtime {
   readonly backend: Backend;
   readonly createEngine: EngineFactory;
   /**
-   * Output memory for `bytes` bytes, starting at offset 0 of its own ArrayBuffer. The engine
-   * overwrites every byte, so it may be uninitialized; it must never be shared with other owners.
+   * Output memory for `bytes` bytes (> 0), all of its own ArrayBuffer. The engine overwrites every
+   * byte, so it may be uninitialized; it must never be shared with other owners.
    */
   readonly alloc: (bytes: number) => Uint8Array;
+  /** Like alloc(), but zeroed: memory that is handed out before all of it is written (the pool). */
+  readonly allocZeroed: (bytes: number) => Uint8Array;
   /**
    * Marks an output buffer that holds several chunks as untransferable, where the runtime can
    * (Node's markAsUntransferable: a transfer then copies, or throws, instead of detaching it), so a
@@ -23,6 +25,7 @@ export const runtime: Runtime = {
   backend: 'js',
   createEngine: createJsEngine,
   alloc: (bytes) => new Uint8Array(bytes),
+  allocZeroed: (bytes) => new Uint8Array(bytes),
 };
 
 export function useRuntime(next: Runtime): void {

@@ -1,16 +1,16 @@
 // Runs a suite on both cores (STYLE: every core has a twin). The faces read the runtime when a
 // chunker is constructed, so swapping it around a describe block is enough.
 import { afterAll, beforeAll } from 'vitest';
-import '../../src/core/node-runtime.js';
+import { jsRuntime } from '../../src/core/node-runtime.js';
 import { runtime, useRuntime, type Runtime } from '../../src/core/runtime.js';
-import { createJsEngine } from '../../src/core/js-engine.js';
 
 const installed: Runtime = { ...runtime };
 
-/** The cores this process can run: the native one (when the addon loads) and the TypeScript one. */
-export const CORES: readonly Runtime[] = installed.backend === 'native'
-  ? [installed, { ...installed, backend: 'js', createEngine: createJsEngine }]
-  : [installed];
+/**
+ * The cores this process can run: the native one (when the addon loads; its output in the addon's
+ * memory) and the TypeScript one (Node's memory).
+ */
+export const CORES: readonly Runtime[] = installed.backend === 'native' ? [installed, jsRuntime] : [installed];
 
 /** Call inside a describe block: its tests run on `core`. */
 export function useCore(core: Runtime): void {
