@@ -13,13 +13,10 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstring>
-#include <deque>
 #include <new>
 #include <string>
 
 #include "engine.h"
-#include "memory.h"
 
 namespace {
 
@@ -327,197 +324,7 @@ napi_value Binding::Pending(napi_env env, napi_callback_info info) {
   return Number(env, static_cast<double>(self->engine_.pending()));
 }
 
-
-// ---------------------------------------------------------------------------------------------
-// Output memory (native/memory.h): every output ArrayBuffer is an external one over a slab of the
-// shared pool, exactly as long as the bytes it exposes (the engine writes every one of them, or
-// they were zeroed here), and the slab goes back to the pool once the buffer is gone.
-//
-// "Gone" is learnt two ways. Always: the buffer's finalizer (Node runs it on this thread, after an
-// event-loop turn). Where JavaScript says the runtime makes marked buffers non-detachable (V8's
-// detach key, Node 26): also a weak reference polled at each allocation, which sees a collected
-// buffer at once, even in code that never yields. A detachable buffer could have handed its memory
-// to another ArrayBuffer (transfer(), a byte stream) before dying, so it waits for its finalizer.
-
-// Beyond this much handed out and not back yet, allocations fall back to JavaScript's own memory:
-// in a loop that never yields, finalizers cannot run, and the pool must not grow without bound.
-constexpr size_t kMaxOutstandingBytes = 64 * 1024 * 1024;
-// Weak references examined per allocation (collected buffers come back roughly in order).
-constexpr int kPollPerAlloc = 8;
-
-// One output buffer's slab. Owned by its finalizer and, while watched, by the weak-reference queue.
-struct Ticket {
-  reframe::Slab slab;
-  size_t hidden = 0;  // capacity - exposed length: memory V8 cannot see (told by adjust_external_memory)
-  std::atomic<int> owners{1};
-  bool returned = false;  // touched on this environment's thread only
-  napi_ref weak = nullptr;
-};
-
-// Per environment (the main thread and each worker): instance data.
-struct Outputs {
-  bool weak_reclaim = false;     // JavaScript checked: marked buffers cannot be detached here
-  bool refuse_external = false;  // tests: behave as a runtime that refuses external buffers
-  bool refused = false;          // the runtime refused external buffers: stop asking
-  std::deque<Ticket*> watched;   // tickets with a weak reference, oldest first
-};
-
-void ReturnOnce(napi_env env, Ticket* ticket) {
-  if (ticket->returned) return;
-  ticket->returned = true;
-  int64_t unused = 0;
-  napi_adjust_external_memory(env, -static_cast<int64_t>(ticket->hidden), &unused);
-  reframe::SlabPool::Shared().Give(ticket->slab);
-}
-
-void DropOwner(Ticket* ticket) {
-  if (ticket->owners.fetch_sub(1) == 1) delete ticket;
-}
-
-void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
-  Ticket* ticket = static_cast<Ticket*>(hint);
-  ReturnOnce(env, ticket);
-  DropOwner(ticket);
-}
-
-void FinalizeOutputs(napi_env env, void* data, void* /*hint*/) {
-  Outputs* outputs = static_cast<Outputs*>(data);
-  for (Ticket* ticket : outputs->watched) {
-    napi_delete_reference(env, ticket->weak);
-    DropOwner(ticket);  // the finalizer still returns the slab
-  }
-  delete outputs;
-}
-
-Outputs* OutputsOf(napi_env env) {
-  void* data = nullptr;
-  if (napi_get_instance_data(env, &data) != napi_ok) return nullptr;
-  return static_cast<Outputs*>(data);
-}
-
-// Gives back the slabs of watched buffers that were collected (up to `max` examined).
-void Poll(napi_env env, Outputs* outputs, int max) {
-  for (int i = 0; i < max && !outputs->watched.empty(); ++i) {
-    Ticket* ticket = outputs->watched.front();
-    outputs->watched.pop_front();
-    napi_value value = nullptr;
-    if (napi_get_reference_value(env, ticket->weak, &value) == napi_ok && value != nullptr) {
-      outputs->watched.push_back(ticket);  // alive: look again later
-      continue;
-    }
-    napi_delete_reference(env, ticket->weak);
-    ticket->weak = nullptr;
-    ReturnOnce(env, ticket);
-    DropOwner(ticket);
-  }
-}
-
-// alloc(bytes: number, zero: boolean): ArrayBuffer | undefined — undefined: use JavaScript memory
-// (the pool is at its bound, the runtime refuses external buffers, or no memory).
-napi_value Alloc(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value args[2];
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
-  Outputs* outputs = OutputsOf(env);
-  size_t bytes = 0;
-  bool zero = false;
-  if (outputs == nullptr || argc != 2 || !ReadSize(env, args[0], &bytes) || bytes == 0 ||
-      napi_get_value_bool(env, args[1], &zero) != napi_ok) {
-    return Internal(env, "alloc takes a byte count and a boolean");
-  }
-  if (outputs->refused || outputs->refuse_external) {
-    outputs->refused = true;
-    return nullptr;
-  }
-  if (outputs->weak_reclaim) Poll(env, outputs, kPollPerAlloc);
-  reframe::SlabPool& pool = reframe::SlabPool::Shared();
-  if (pool.Stats().outstanding_bytes >= kMaxOutstandingBytes) return nullptr;
-  Ticket* ticket = new (std::nothrow) Ticket();
-  if (ticket == nullptr) return nullptr;
-  ticket->slab = pool.Take(bytes);
-  if (ticket->slab.data == nullptr) {
-    delete ticket;
-    return nullptr;
-  }
-  ticket->hidden = ticket->slab.capacity - bytes;
-  // Recycled memory holds an earlier owner's bytes: whatever is exposed is written by the engine
-  // (every byte: the binding checks each output region) or zeroed here.
-  if (zero) std::memset(ticket->slab.data, 0, bytes);
-  napi_value buffer = nullptr;
-  const napi_status status =
-      napi_create_external_arraybuffer(env, ticket->slab.data, bytes, FinalizeOutput, ticket, &buffer);
-  if (status != napi_ok) {
-    pool.Give(ticket->slab);
-    delete ticket;
-    if (status == napi_no_external_buffers_allowed) {
-      outputs->refused = true;
-      bool pending = false;
-      napi_is_exception_pending(env, &pending);
-      if (pending) {
-        napi_value ignored;
-        napi_get_and_clear_last_exception(env, &ignored);
-      }
-    }
-    return nullptr;
-  }
-  int64_t unused = 0;
-  napi_adjust_external_memory(env, static_cast<int64_t>(ticket->hidden), &unused);
-  if (outputs->weak_reclaim) {
-    ticket->owners.fetch_add(1);
-    if (napi_create_reference(env, buffer, 0, &ticket->weak) == napi_ok) {
-      outputs->watched.push_back(ticket);
-    } else {
-      ticket->owners.fetch_sub(1);
-    }
-  }
-  return buffer;
-}
-
-// configureMemory(weakReclaim: boolean, refuseExternal: boolean)
-napi_value ConfigureMemory(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value args[2];
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
-  Outputs* outputs = OutputsOf(env);
-  bool weak = false, refuse = false;
-  if (outputs == nullptr || argc != 2 || napi_get_value_bool(env, args[0], &weak) != napi_ok ||
-      napi_get_value_bool(env, args[1], &refuse) != napi_ok) {
-    return Internal(env, "configureMemory takes two booleans");
-  }
-  outputs->weak_reclaim = weak;
-  outputs->refuse_external = refuse;
-  if (!refuse) outputs->refused = false;
-  return nullptr;
-}
-
-// trimMemory(): frees the pool's free slabs (JavaScript calls it once re-framing has gone idle).
-napi_value TrimMemory(napi_env env, napi_callback_info /*info*/) {
-  Outputs* outputs = OutputsOf(env);
-  if (outputs != nullptr && outputs->weak_reclaim) Poll(env, outputs, static_cast<int>(outputs->watched.size()));
-  reframe::SlabPool::Shared().Trim();
-  return nullptr;
-}
-
-// memoryStats(): [freeBytes, outstandingBytes, taken, reused, watched]
-napi_value MemoryStats(napi_env env, napi_callback_info /*info*/) {
-  const reframe::SlabStats stats = reframe::SlabPool::Shared().Stats();
-  Outputs* outputs = OutputsOf(env);
-  napi_value result = nullptr;
-  if (napi_create_array_with_length(env, 5, &result) != napi_ok) return nullptr;
-  napi_set_element(env, result, 0, Number(env, static_cast<double>(stats.free_bytes)));
-  napi_set_element(env, result, 1, Number(env, static_cast<double>(stats.outstanding_bytes)));
-  napi_set_element(env, result, 2, Number(env, static_cast<double>(stats.taken)));
-  napi_set_element(env, result, 3, Number(env, static_cast<double>(stats.reused)));
-  napi_set_element(env, result, 4, Number(env, outputs == nullptr ? 0 : static_cast<double>(outputs->watched.size())));
-  return result;
-}
-
 napi_value Init(napi_env env, napi_value exports) {
-  Outputs* outputs = new (std::nothrow) Outputs();
-  if (outputs == nullptr || napi_set_instance_data(env, outputs, FinalizeOutputs, nullptr) != napi_ok) {
-    delete outputs;
-    return nullptr;
-  }
   const napi_property_descriptor methods[] = {
       {"pushInPlace", nullptr, Binding::PushInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"planFlush", nullptr, Binding::PlanFlush, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -531,15 +338,6 @@ napi_value Init(napi_env env, napi_value exports) {
     return nullptr;
   }
   if (napi_set_named_property(env, exports, "NativeEngine", constructor) != napi_ok) return nullptr;
-  const napi_property_descriptor functions[] = {
-      {"alloc", nullptr, Alloc, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"configureMemory", nullptr, ConfigureMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"trimMemory", nullptr, TrimMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"memoryStats", nullptr, MemoryStats, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok) {
-    return nullptr;
-  }
   return exports;
 }
 

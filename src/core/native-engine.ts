@@ -15,28 +15,6 @@ type NativeConstructor = new (
   sampleBytes: number, size: number, hop: number, tail: number, align: number, fill: Uint8Array,
 ) => NativeBinding;
 
-/** The addon's output memory (native/memory.h behind native/binding.cc). */
-export interface NativeMemory {
-  /** An external ArrayBuffer of exactly `bytes` over a pooled slab (zeroed if asked), or undefined: use JS memory. */
-  alloc(bytes: number, zero: boolean): ArrayBuffer | undefined;
-  /**
-   * `weakReclaim`: buffers marked untransferable cannot be detached in this runtime, so a collected
-   * buffer's slab may be reused at once; `refuseExternal`: behave as a runtime without external
-   * buffers (tests of the fallback).
-   */
-  configureMemory(weakReclaim: boolean, refuseExternal: boolean): void;
-  /** Frees the pool's free slabs. */
-  trimMemory(): void;
-  /** [freeBytes, outstandingBytes, slabs taken, slabs reused, buffers watched by weak reference] */
-  memoryStats(): [number, number, number, number, number];
-}
-
-/** What the addon gives: engines, and the memory their output lives in. */
-export interface NativeAddon {
-  readonly createEngine: EngineFactory;
-  readonly memory: NativeMemory;
-}
-
 /** Where cmake-js puts the addon, relative to this file in src/core/ or dist/core/. */
 export const ADDON_PATH = '../../build/Release/reframe.node';
 
@@ -44,10 +22,10 @@ export const ADDON_PATH = '../../build/Release/reframe.node';
  * Loads the addon (REFRAME_ADDON, an absolute path, picks another build: the sanitized one of
  * `npm run test:asan`); throws an Error saying what to run when it is missing or cannot load.
  */
-export function loadNative(path: string = ADDON_PATH): NativeAddon {
-  let addon: NativeMemory & { NativeEngine: NativeConstructor };
+export function loadNative(path: string = ADDON_PATH): EngineFactory {
+  let NativeEngine: NativeConstructor;
   try {
-    addon = createRequire(import.meta.url)(path) as typeof addon;
+    ({ NativeEngine } = createRequire(import.meta.url)(path) as { NativeEngine: NativeConstructor });
   } catch (cause) {
     throw new Error(
       'reframe: the native addon (build/Release/reframe.node) could not be loaded. Build it with ' +
@@ -56,8 +34,7 @@ export function loadNative(path: string = ADDON_PATH): NativeAddon {
       { cause },
     );
   }
-  const { NativeEngine } = addon;
-  return { createEngine: (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options), memory: addon };
+  return (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options);
 }
 
 // JS side of the native core. The C++ engine keeps the framing state and decides what every push

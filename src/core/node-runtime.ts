@@ -1,15 +1,22 @@
 // Node: the native core by default, the TypeScript core when the addon cannot load (said once)
 // or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load fails here, at import.
+import { Buffer } from 'node:buffer';
 import { markAsUntransferable } from 'node:worker_threads';
-import { loadNative, type NativeAddon } from './native-engine.js';
-import { jsAllocator, nativeAllocator } from './native-memory.js';
+import { loadNative } from './native-engine.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime, type Runtime } from './runtime.js';
+import type { EngineFactory } from './engine.js';
 
-const untransferable = (buffer: ArrayBufferLike): void => markAsUntransferable(buffer);
+// Node's own memory. allocUnsafeSlow: never from Node's shared pool, so a chunk's ArrayBuffer holds
+// reframe's bytes only.
+const memory = {
+  alloc: (bytes: number): Uint8Array => Buffer.allocUnsafeSlow(bytes),
+  allocZeroed: (bytes: number): Uint8Array => new Uint8Array(bytes),
+  untransferable: (buffer: ArrayBufferLike): void => markAsUntransferable(buffer),
+};
 
-/** The TypeScript core on Node: Node's allocator. */
-export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, ...jsAllocator, untransferable };
+/** The TypeScript core on Node. */
+export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, ...memory };
 
 const forced = process.env.REFRAME_BACKEND;
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
@@ -18,10 +25,10 @@ if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'nati
 // REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
 const addonPath = process.env.REFRAME_ADDON;
 
-let addon: NativeAddon | undefined;
+let createNative: EngineFactory | undefined;
 if (forced !== 'js') {
   try {
-    addon = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
+    createNative = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
   } catch (error) {
     if (forced === 'native') throw error;
     process.emitWarning(
@@ -31,11 +38,4 @@ if (forced !== 'js') {
   }
 }
 
-/** The native core, its output in the addon's memory; undefined where the addon did not load. */
-export const nativeRuntime: Runtime | undefined = addon && {
-  backend: 'native', createEngine: addon.createEngine, ...nativeAllocator(addon.memory), untransferable,
-};
-/** The addon's memory (tests: statistics, the forced fallback). */
-export const nativeMemory = addon?.memory;
-
-useRuntime(forced === 'js' || nativeRuntime === undefined ? jsRuntime : nativeRuntime);
+useRuntime(createNative ? { ...jsRuntime, backend: 'native', createEngine: createNative } : jsRuntime);
