@@ -6,8 +6,9 @@
 // disagreement throws a coded error with the engine's state unchanged. Memory the engine keeps a
 // pointer to across calls (an adopted copy-once window) is memory this file keeps alive itself.
 //
-// No C++ exception leaves this file: the entry points are plain N-API callbacks, engine calls that
-// allocate are wrapped, and every N-API status is checked (a terminating worker makes calls fail;
+// No C++ exception leaves this file: the entry points are plain N-API callbacks, the engine's window
+// is reserved (without throwing) before each push so that the engine itself never allocates, the
+// one allocation here is caught, and every N-API status is checked (a terminating worker makes calls fail;
 // we then return without touching the engine).
 #include <node_api.h>
 
@@ -219,11 +220,9 @@ napi_value Binding::Push(napi_env env, napi_callback_info info) {
   if (bytes > 0 && (out == nullptr || offset > out_length || bytes > out_length - offset)) {
     return Internal(env, "push output does not hold the chunks this burst completes");
   }
-  try {
-    engine.push(in, in_length, out == nullptr ? nullptr : out + offset);
-  } catch (const std::bad_alloc&) {
-    return OutOfMemory(env);
-  }
+  // The window buffer exists before the engine changes anything: push() then allocates nothing.
+  if (!engine.reserve_window()) return OutOfMemory(env);
+  engine.push(in, in_length, out == nullptr ? nullptr : out + offset);
   return Number(env, static_cast<double>(chunks));
 }
 
@@ -261,12 +260,8 @@ napi_value Binding::PushInPlace(napi_env env, napi_callback_info info) {
   if (out_length % engine.chunk_bytes() != 0 || out_length / engine.chunk_bytes() != out_chunks) {
     return Changed(env, "the burst's length changed while it was being read");
   }
-  bool adopted = false;
-  try {
-    adopted = engine.push(in, in_length, out, next);
-  } catch (const std::bad_alloc&) {
-    return OutOfMemory(env);
-  }
+  if (!engine.reserve_window()) return OutOfMemory(env);
+  const bool adopted = engine.push(in, in_length, out, next);
   if (in_place || !engine.window_in_place()) self->ForgetWindow(env);
   if (adopted) {
     self->ForgetWindow(env);

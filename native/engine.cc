@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <new>
 
 namespace reframe {
 
@@ -104,6 +105,11 @@ void Engine::next_window() {
     have_ = held_ = 0;
     skip_ = hop_ - chunk_;
   }
+}
+
+bool Engine::reserve_window() {
+  if (!own_) own_.reset(new (std::nothrow) uint8_t[chunk_]);
+  return own_ != nullptr;
 }
 
 void Engine::use_own_window() {

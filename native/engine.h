@@ -91,6 +91,10 @@ class Engine {
   // Discards everything buffered and starts a fresh stream.
   void reset();
 
+  // Allocates the engine's own window buffer (chunk bytes) if it has none yet, without throwing:
+  // false when there is no memory. After it succeeds, no call allocates (push() would, on first use).
+  bool reserve_window();
+
  private:
   // After a chunk: the next window's state (overlap kept, or a gap to skip).
   void next_window();

@@ -61,6 +61,7 @@ export class JsEngine implements Engine {
     if (outBytes > 0 && (out === undefined || outOffset + outBytes > out.byteLength)) {
       throw new Error('reframe internal error: push output does not hold the chunks this burst completes');
     }
+    this.#own ??= new Uint8Array(this.#chunk); // allocated before anything changes (it may fail)
     this.#push(input, out, outOffset);
     return chunks;
   }
@@ -72,6 +73,7 @@ export class JsEngine implements Engine {
     const chunks = this.#chunksFor(input.byteLength);
     const inPlace = chunks > 0 && this.#external;
     if ((inPlace ? chunks - 1 : chunks) * this.#chunk !== (out?.byteLength ?? 0)) throw changed();
+    this.#own ??= new Uint8Array(this.#chunk);
     const adopted = this.#push(input, out, 0, next);
     return (inPlace ? IN_PLACE_DONE : 0) | (adopted ? ADOPTED : 0);
   }
