@@ -52,23 +52,33 @@ function bursts(source: unknown): Iterable<unknown> | AsyncIterable<unknown> {
 }
 
 async function* generate(source: Iterable<unknown> | AsyncIterable<unknown>, reframer: Reframer): AsyncGenerator<AnyChunk | AnyChunk[]> {
-  const { options } = reframer;
-  for await (const burst of source) {
-    const bytes = toBytes(burst, options, true);
-    const end = byteLengthOf(bytes);
-    let offset = 0;
-    while (offset < end) {
-      // One engine call: at most one slab of chunks is alive here while the loop consumes it. The
-      // loop's body may detach or shrink the burst's buffer meanwhile: step() then throws, coded.
-      const step: AnyChunk[] = [];
-      offset = reframer.step(bytes, offset, end, reframer.slabChunks, step);
-      if (step.length === 0) continue;
-      if (options.batch) yield step;
-      else for (const chunk of step) yield chunk;
-    }
+  // A sync iterable is read with for...of: for await would await every burst it yields (a thenable
+  // check on each, which runs a Proxy's traps and can throw), and a burst is never a promise.
+  const iterable = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  if (iterable) {
+    for await (const burst of source as AsyncIterable<unknown>) yield* reframe(burst, reframer);
+  } else {
+    for (const burst of source as Iterable<unknown>) yield* reframe(burst, reframer);
   }
   const tail = reframer.flush();
-  if (tail) yield options.batch ? [tail] : tail;
+  if (tail) yield reframer.options.batch ? [tail] : tail;
+}
+
+// The chunks of one burst, one engine call at a time: at most one slab of chunks is alive here while
+// the loop consumes it. The loop's body may detach or shrink the burst's buffer meanwhile: step()
+// then throws, coded.
+function* reframe(burst: unknown, reframer: Reframer): Generator<AnyChunk | AnyChunk[]> {
+  const { options } = reframer;
+  const bytes = toBytes(burst, options, true);
+  const end = byteLengthOf(bytes);
+  let offset = 0;
+  while (offset < end) {
+    const step: AnyChunk[] = [];
+    offset = reframer.step(bytes, offset, end, reframer.slabChunks, step);
+    if (step.length === 0) continue;
+    if (options.batch) yield step;
+    else yield* step;
+  }
 }
 
 /**
