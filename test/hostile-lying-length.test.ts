@@ -237,14 +237,12 @@ describe.each(CORES)('$backend core, in a child process', (core) => {
 
   it.each(CHILD_FACES)('%s: lies of 1e9, Infinity, 2^53 and a string (64-byte chunks); every lie with 40,000-byte chunks', async (face) => {
     ensureDist();
-    for (const [size, lies] of [[64, 'huge,inf,max,str'], [40_000, 'more,less,zero,nan,neg,huge,str']] as const) {
-      const run = await runChild('lying-length.mjs', [face, String(size), lies], {
-        env: { REFRAME_BACKEND: core.backend },
-        nodeArgs: ['--expose-gc', '--max-old-space-size=256'],
-        timeout: 8000,
-      });
-      expect(run.code, `size ${size}, lies ${lies}: ${describeRun(run)}`).toBe(0);
-      expect(run.stdout).toMatch(/^ok /m);
-    }
-  }, 20_000);
+    const run = await runChild('lying-length.mjs', [face, '64:huge,inf,max,str', '40000:more,less,zero,nan,neg,huge,str'], {
+      env: { REFRAME_BACKEND: core.backend },
+      nodeArgs: ['--expose-gc', '--max-old-space-size=256'],
+      timeout: 10_000,
+    });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toMatch(/^ok /m);
+  }, 15_000);
 });

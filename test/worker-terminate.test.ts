@@ -7,16 +7,20 @@ import { describe, expect, it } from 'vitest';
 import { CORES } from './support/cores.js';
 import { describeRun, ensureDist, runChild } from './support/child.js';
 
-const TERMINATIONS = 40;
+// Each termination costs a worker start (~50-150 ms). The native core is where it aborted; the
+// TypeScript core runs fewer, as a twin.
+const TERMINATIONS = { native: 40, js: 16 };
 
 describe.each(CORES)('$backend core', (core) => {
-  it(`${TERMINATIONS} workers terminated at random moments inside Chunker calls: the process lives on`, async () => {
+  const count = TERMINATIONS[core.backend];
+
+  it(`${count} workers terminated at random moments inside Chunker calls: the process lives on`, async () => {
     ensureDist();
-    const run = await runChild('worker-terminate.mjs', [String(TERMINATIONS), '2'], {
+    const run = await runChild('worker-terminate.mjs', [String(count), '2'], {
       env: { REFRAME_BACKEND: core.backend },
       timeout: 25_000,
     });
     expect(run.code, describeRun(run)).toBe(0);
-    expect(run.stdout).toContain(`ok ${TERMINATIONS} workers terminated`);
+    expect(run.stdout).toContain(`ok ${count} workers terminated`);
   }, 30_000);
 });

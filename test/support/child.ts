@@ -59,8 +59,13 @@ export function ensureDist(): void {
   }
   try {
     if (stale()) {
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-        { cwd: ROOT, stdio: 'pipe' });
+      try {
+        execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+          { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+      } catch (error) {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        throw new Error(`building dist/ for the child process failed:\n${stdout}${stderr}`);
+      }
     }
   } finally {
     fs.rmdirSync(lock);
