@@ -60,6 +60,8 @@ const FLOATS: ChunkerOptions<'float32'> = { size: 16, type: 'float32' }; // 1,00
 /** [what the burst is, how it is made, options, whether refusing it (ERR_REFRAME_INPUT) is allowed]. */
 const LIARS: [string, Make, ChunkerOptions<SampleType>, boolean][] = [
   ['a Uint8Array subclass whose byteLength says 100 more', u8(liar(Uint8Array, { byteLength: (n: number) => n + 100 })), BYTES, false],
+  ['a Uint8Array subclass whose byteLength says 20,000 more (4,096-byte chunks: output not from the pool)',
+    u8(liar(Uint8Array, { byteLength: (n: number) => n + 20_000 })), { size: 4096 }, false],
   ['a Uint8Array subclass whose byteLength says 10', u8(liar(Uint8Array, { byteLength: () => 10 })), BYTES, false],
   ['a Uint8Array subclass whose byteLength says 0', u8(liar(Uint8Array, { byteLength: () => 0 })), BYTES, false],
   ['a Uint8Array subclass whose byteLength says NaN', u8(liar(Uint8Array, { byteLength: () => NaN })), BYTES, false],

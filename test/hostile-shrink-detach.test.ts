@@ -305,6 +305,65 @@ describe.each(CORES)('$backend core', (core) => {
     }, T);
   });
 
+  // A face is done with a burst once its write settles (SPEC "Input"): losing the buffer after
+  // that is no error for anyone.
+  describe('a buffer lost after its write settled changes nothing', () => {
+    const options = { size: 64 };
+    const bytes = marked(100_000, 12);
+    const want = frame(concat([bytes, HONEST]), options).chunks;
+
+    it('Node face', async () => {
+      const rec = recorder();
+      const s = chunkerStream(options);
+      s.on('data', rec.take);
+      const ended = new Promise<unknown>((resolve) => {
+        s.on('error', resolve);
+        s.on('end', () => resolve(undefined));
+      });
+      const buffer = resizable(bytes);
+      expect((await within(callbackOutcome((cb) => s.write(new Uint8Array(buffer), cb)), 'the write')).ok).toBe(true);
+      detach(buffer);
+      s.end(HONEST);
+      expect(await within(ended, 'the stream ending')).toBeUndefined();
+      expectPrefix(rec.snapshots, want, true);
+    }, T);
+
+    it.each(IMPLEMENTATIONS)('WHATWG face ($name)', async (impl) => {
+      const rec = recorder();
+      const pair = new ChunkerStream(options, { streams: impl.streams });
+      const writer = pair.writable.getWriter();
+      const reader = pair.readable.getReader();
+      const read = (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          rec.take(value);
+        }
+      })();
+      const buffer = resizable(bytes);
+      await within(writer.write(new Uint8Array(buffer)), 'the write');
+      resize(buffer, 0);
+      await within(writer.write(HONEST), 'the next write');
+      await within(writer.close(), 'close()');
+      await within(read, 'the reader');
+      expectPrefix(rec.snapshots, want, true);
+    }, T);
+
+    it('chunks()', async () => {
+      const rec = recorder();
+      const buffer = resizable(bytes);
+      async function* source() {
+        yield new Uint8Array(buffer);
+        detach(buffer); // the loop asks for the next burst: it is done with this one
+        yield HONEST;
+      }
+      await within((async () => {
+        for await (const item of chunks(source(), options)) rec.take(item);
+      })(), 'the loop');
+      expectPrefix(rec.snapshots, want, true);
+    }, T);
+  });
+
   // Accepted means taken by the face, not passed to write(): a write queued behind another is
   // read at the length its buffer has when the face gets to it.
   describe('a write queued behind another is read at the length it has when the face takes it', () => {
