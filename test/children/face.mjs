@@ -1,0 +1,90 @@
+// Drives one face of reframe (from dist/) over a list of bursts, for the child-process tests of
+// issue 11: every face takes the same bursts and reports each chunk as it is handed out, so a
+// script checks the contract once for all of them.
+import * as polyfill from 'web-streams-polyfill';
+import { Chunker, ChunkerStream, chunkerStream, chunks } from '../../dist/index.js';
+
+/** The faces a child script can run: `chunker`, `node`, `web-platform`, `web-polyfill`, `chunks`. */
+export const FACES = ['chunker', 'node', 'web-platform', 'web-polyfill', 'chunks'];
+
+/**
+ * Feeds `bursts` (an iterable, read one at a time) to `face` with `options`, calling `onChunk`
+ * for every chunk handed out and `between()` after each burst is taken. Resolves with the error
+ * the face ended with, or undefined.
+ */
+export async function run(face, options, bursts, onChunk, between = () => undefined) {
+  const each = (item) => (Array.isArray(item) ? item.forEach(onChunk) : onChunk(item));
+  try {
+    switch (face) {
+      case 'chunker': {
+        const c = new Chunker(options);
+        for (const burst of bursts) {
+          c.push(burst).forEach(onChunk);
+          await between();
+        }
+        c.flush().forEach(onChunk);
+        return undefined;
+      }
+      case 'node': {
+        const s = chunkerStream(options, { highWaterMark: 4 });
+        const ended = new Promise((resolve) => {
+          s.on('error', resolve);
+          s.on('end', () => resolve(undefined));
+        });
+        s.on('data', each);
+        for (const burst of bursts) {
+          const error = await new Promise((resolve) => s.write(burst, resolve));
+          if (error) return await ended;
+          await between();
+        }
+        s.end();
+        return await ended;
+      }
+      case 'web-platform':
+      case 'web-polyfill': {
+        const pair = new ChunkerStream(options, { streams: face === 'web-polyfill' ? polyfill : undefined, highWaterMark: 4 });
+        const reader = pair.readable.getReader();
+        const read = (async () => {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return undefined;
+            each(value);
+          }
+        })().catch((error) => error);
+        const writer = pair.writable.getWriter();
+        for (const burst of bursts) {
+          const error = await writer.write(burst).then(() => undefined, (e) => e ?? new Error('rejected'));
+          if (error) return await read;
+          await between();
+        }
+        await writer.close().catch(() => undefined);
+        return await read;
+      }
+      case 'chunks': {
+        async function* source() {
+          for (const burst of bursts) {
+            yield burst;
+            await between();
+          }
+        }
+        for await (const item of chunks(source(), options)) each(item);
+        return undefined;
+      }
+      default:
+        throw new Error(`unknown face ${face}`);
+    }
+  } catch (error) {
+    return error;
+  }
+}
+
+/** Prints a failure and exits 1. */
+export function fail(what) {
+  process.stdout.write(`FAIL ${what}\n`);
+  process.exit(1);
+}
+
+/** An error as a line: its class, code and message. */
+export function describeError(error) {
+  return `${error?.constructor?.name ?? typeof error} code=${error?.code} ${String(error?.message ?? error).slice(0, 200)}`;
+}

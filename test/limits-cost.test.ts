@@ -1,0 +1,31 @@
+// Issue 11, case 9: cost in proportion to the work near the limits. Construction is O(1) in
+// `channels` and `size` (one sample of 2^30 channels used to take 10 s and 2 GiB: the sample of
+// fill was materialised, then copied into C++), and a padded flush fills by doubling copies, not
+// sample by sample (1.2 s for one 256 MiB chunk on the native core, 4.6 s on the TypeScript
+// core). Both run in a child process (test/children/limits-cost.mjs) under a generous time bound,
+// which is the assertion: no timing is measured here. The padded chunks are checked at seeded
+// positions against the fill.
+import { describe, expect, it } from 'vitest';
+import { CORES } from './support/cores.js';
+import { describeRun, ensureDist, runChild } from './support/child.js';
+
+const BOUND = 10_000;
+
+describe.each(CORES)('$backend core', (core) => {
+  const env = { REFRAME_BACKEND: core.backend };
+
+  it('every face builds with one sample of 2^30 channels, or chunks of 2^32 bytes, in little memory', async () => {
+    ensureDist();
+    const run = await runChild('limits-cost.mjs', ['construct'], { env, timeout: BOUND, nodeArgs: ['--expose-gc'] });
+    expect(run.code, describeRun(run)).toBe(0);
+    const rss = Number(/maxRSS (\d+) MiB/.exec(run.stdout)?.[1]);
+    expect(rss, `peak resident memory (MiB): ${run.stdout}`).toBeLessThan(256);
+  }, BOUND + 5000);
+
+  it('fourteen padded flushes of 256 MiB chunks (bytes, int16 x5, uint32 x3, float64, complex64 x2) are filled right', async () => {
+    ensureDist();
+    const run = await runChild('limits-cost.mjs', ['pad'], { env, timeout: BOUND, nodeArgs: ['--expose-gc'] });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toContain('ok ');
+  }, BOUND + 5000);
+});
