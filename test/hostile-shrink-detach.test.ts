@@ -107,8 +107,9 @@ function expectFailedAfterPrefix(
 
 // ---------------------------------------------------------------------------------------------
 // The faces, each driven the same way: PREFIX, then the hostile burst (accepted at once: the face
-// is idle), then `during(rec)` runs whenever the consumer has taken a chunk; `stall` first lets
-// the face fill its queue and stop, mutates, and only then starts consuming.
+// is idle), then HONEST and the end. With `stall`, the face has filled its queue and stopped when
+// the burst loses its bytes, and only then does the consumer start; otherwise the loss happens
+// once `when` says so, from inside the consumer (a 'data' handler, a read loop, a for-await body).
 
 interface Drive {
   options: ChunkerOptions & { batch: boolean };
