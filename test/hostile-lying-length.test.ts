@@ -18,7 +18,7 @@ import { IMPLEMENTATIONS, type Implementation } from './support/web.js';
 import { frame } from './support/reference.js';
 import {
   FOREIGN, T, concat, expectInputError, expectOnlyInputBytes, expectPrefix, expectUnchanged, marked, snapshot, within,
-} from './support/hostile.js';
+} from './support/boundary.js';
 import { describeRun, ensureDist, runChild } from './support/child.js';
 
 const REAL = 1000; // the lying burst's real bytes

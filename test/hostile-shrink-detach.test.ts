@@ -19,7 +19,7 @@ import { frame } from './support/reference.js';
 import {
   FOREIGN, T, callbackOutcome, chunksOf, concat, detach, expectInputError, expectOnlyInputBytes, expectPrefix,
   expectUnchanged, grow, growable, marked, outcome, resizable, resize, snapshot, within, type Outcome,
-} from './support/hostile.js';
+} from './support/boundary.js';
 
 const BIG = 4 << 20; // far more than any face reads ahead of a stalled consumer
 const PREFIX = marked(100, 3); // an honest write before the hostile one: its chunks come first

@@ -13,7 +13,7 @@ import { IMPLEMENTATIONS } from './support/web.js';
 import { frame } from './support/reference.js';
 import {
   T, concat, expectOnlyInputBytes, expectPrefix, expectUnchanged, marked, snapshot, within,
-} from './support/hostile.js';
+} from './support/boundary.js';
 
 type How = 'structuredClone' | 'postMessage';
 const HOWS: How[] = ['structuredClone', 'postMessage'];
