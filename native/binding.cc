@@ -260,7 +260,9 @@ napi_value Binding::PushInPlace(napi_env env, napi_callback_info info) {
   if (out_length % engine.chunk_bytes() != 0 || out_length / engine.chunk_bytes() != out_chunks) {
     return Changed(env, "the burst's length changed while it was being read");
   }
-  if (!engine.reserve_window()) return OutOfMemory(env);
+  // With `next` offered, the engine's own window only ever takes an overlap (no memory otherwise:
+  // a chunk of 4 GiB needs no second 4 GiB here).
+  if (engine.overlaps() && !engine.reserve_window()) return OutOfMemory(env);
   const bool adopted = engine.push(in, in_length, out, next);
   if (in_place || !engine.window_in_place()) self->ForgetWindow(env);
   if (adopted) {

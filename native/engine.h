@@ -95,6 +95,10 @@ class Engine {
   // false when there is no memory. After it succeeds, no call allocates (push() would, on first use).
   bool reserve_window();
 
+  // True when chunks overlap (hop < size): only then does a push that offers `next` (copy-once)
+  // use the engine's own window, to move the overlap out of a completed chunk.
+  bool overlaps() const { return hop_ < chunk_; }
+
  private:
   // After a chunk: the next window's state (overlap kept, or a gap to skip).
   void next_window();

@@ -21,6 +21,8 @@ export LD_PRELOAD="$runtime"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:handle_segv=0:allow_user_segv_handler=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export REFRAME_ADDON="$addon"
+# Time bounds of the tests (they catch hangs) stretch: everything runs several times slower here.
+export REFRAME_TEST_TIME_SCALE="${REFRAME_TEST_TIME_SCALE:-6}"
 # The sanitized build is the one that runs (not a fallback to the TypeScript core or another build).
 node --input-type=module -e "
   import { backend } from './dist/index.js';

@@ -14,6 +14,7 @@ import {
   Chunker, ChunkerStream, chunkerStream, chunks, type ChunkerOptions, type SampleType,
 } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
+import { TIME_SCALE } from './support/util.js';
 import { IMPLEMENTATIONS, type Implementation } from './support/web.js';
 import { frame } from './support/reference.js';
 import {
@@ -242,9 +243,9 @@ describe.each(CORES)('$backend core, in a child process', (core) => {
     const run = await runChild('lying-length.mjs', [face, '64:huge,inf,max,str', '40000:more,less,zero,nan,neg,huge,str'], {
       env: { REFRAME_BACKEND: core.backend },
       nodeArgs: ['--expose-gc', '--max-old-space-size=256'],
-      timeout: 10_000,
+      timeout: 10_000 * TIME_SCALE,
     });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toMatch(/^ok /m);
-  }, 15_000);
+  }, 15_000 * TIME_SCALE);
 });

@@ -73,7 +73,7 @@ export class JsEngine implements Engine {
     const chunks = this.#chunksFor(input.byteLength);
     const inPlace = chunks > 0 && this.#external;
     if ((inPlace ? chunks - 1 : chunks) * this.#chunk !== (out?.byteLength ?? 0)) throw changed();
-    this.#own ??= new Uint8Array(this.#chunk);
+    if (this.#hop < this.#chunk) this.#own ??= new Uint8Array(this.#chunk); // only an overlap uses it here
     const adopted = this.#push(input, out, 0, next);
     return (inPlace ? IN_PLACE_DONE : 0) | (adopted ? ADOPTED : 0);
   }

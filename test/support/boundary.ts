@@ -3,12 +3,13 @@
 // chunks that never change, no foreign byte in a chunk's buffer) and a time bound on promises.
 import { expect } from 'vitest';
 import { Buffer } from 'node:buffer';
+import { TIME_SCALE } from './util.js';
 
 /** Per-test time bound of these files: nothing here may hang. */
-export const T = 5000;
+export const T = 5000 * TIME_SCALE;
 
 /** How long a single awaited step may take before the test says which one hung. */
-export const STEP = 2000;
+export const STEP = 2000 * TIME_SCALE;
 
 export type Coded = Error & { code?: string };
 

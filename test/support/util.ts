@@ -2,6 +2,12 @@
 import { expect } from 'vitest';
 import type { Readable } from 'node:stream';
 
+/**
+ * Time bounds in tests are multiplied by this (REFRAME_TEST_TIME_SCALE): `npm run test:asan` runs the
+ * suite several times slower under AddressSanitizer. Bounds catch hangs; they never measure speed.
+ */
+export const TIME_SCALE = Math.max(1, Number(process.env.REFRAME_TEST_TIME_SCALE) || 1);
+
 /** The bytes a typed array (or any view) covers, copied, for exact comparison. */
 export function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
