@@ -222,7 +222,11 @@ function ringStream(size) {
   });
 }
 
-/** Limit (c), synchronous: the same copies and views, a new array per push (driven as `Chunker.push`). */
+/**
+ * Limit (c), synchronous: the same copies and views, a new array per push (driven as `Chunker.push`).
+ * Measured so far below the Transform version on most cells (bimodal runs after cell.mjs's forced
+ * collection; not yet explained), so it is no bound on Chunker.push: limit (a) is.
+ */
 class RingChunker {
   #ring;
   constructor(size) {

