@@ -7,6 +7,21 @@ import { PassThrough, Transform } from 'node:stream';
 
 const require = createRequire(import.meta.url);
 
+// Writes every burst into a Node stream honouring backpressure, then ends it.
+function pumpInto(stream, bursts) {
+  let i = 0;
+  const pump = () => {
+    while (i < bursts.length) {
+      if (!stream.write(bursts[i++])) {
+        stream.once('drain', pump);
+        return;
+      }
+    }
+    stream.end();
+  };
+  pump();
+}
+
 // Drives a Node stream (or block-stream's old-style Stream): writes honouring backpressure,
 // reads in flowing mode.
 function driveNode(stream, bursts, sink) {
@@ -14,17 +29,7 @@ function driveNode(stream, bursts, sink) {
     stream.on('data', sink);
     stream.on('end', resolve);
     stream.on('error', reject);
-    let i = 0;
-    const pump = () => {
-      while (i < bursts.length) {
-        if (!stream.write(bursts[i++])) {
-          stream.once('drain', pump);
-          return;
-        }
-      }
-      stream.end();
-    };
-    pump();
+    pumpInto(stream, bursts);
   });
 }
 
@@ -259,17 +264,7 @@ function readN(bursts, size, sink) {
     });
     stream.on('end', resolve);
     stream.on('error', reject);
-    let i = 0;
-    const pump = () => {
-      while (i < bursts.length) {
-        if (!stream.write(bursts[i++])) {
-          stream.once('drain', pump);
-          return;
-        }
-      }
-      stream.end();
-    };
-    pump();
+    pumpInto(stream, bursts);
   });
 }
 

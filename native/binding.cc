@@ -73,6 +73,25 @@ napi_value OutOfMemory(napi_env env) {
   return nullptr;
 }
 
+// Reads a push's input (a Uint8Array) and output (a Uint8Array, or undefined: no output). False
+// (with a JavaScript error thrown) for anything else.
+bool ReadInputOutput(napi_env env, const napi_value* args, uint8_t** in, size_t* in_length, uint8_t** out,
+                     size_t* out_length) {
+  if (!ReadBytes(env, args[0], in, in_length)) {
+    Internal(env, "push input must be a Uint8Array");
+    return false;
+  }
+  if (!ReadBytes(env, args[1], out, out_length)) {
+    if (!IsUndefined(env, args[1])) {
+      Internal(env, "push output must be a Uint8Array");
+      return false;
+    }
+    *out = nullptr;
+    *out_length = 0;
+  }
+  return true;
+}
+
 napi_value Number(napi_env env, double value) {
   napi_value result = nullptr;
   napi_create_double(env, value, &result);
@@ -201,14 +220,9 @@ napi_value Binding::Push(napi_env env, napi_callback_info info) {
   if (argc != 4) return Internal(env, "push takes 4 arguments");
   if (engine.window_in_place()) return Internal(env, "push while the window is in place");
   uint8_t* in = nullptr;
-  size_t in_length = 0;
-  if (!ReadBytes(env, args[0], &in, &in_length)) return Internal(env, "push input must be a Uint8Array");
   uint8_t* out = nullptr;
-  size_t out_length = 0;
-  if (!ReadBytes(env, args[1], &out, &out_length)) {
-    if (!IsUndefined(env, args[1])) return Internal(env, "push output must be a Uint8Array");
-    out = nullptr;
-  }
+  size_t in_length = 0, out_length = 0;
+  if (!ReadInputOutput(env, args, &in, &in_length, &out, &out_length)) return nullptr;
   size_t offset = 0, bytes = 0;
   if (!ReadSize(env, args[2], &offset) || !ReadSize(env, args[3], &bytes)) {
     return Internal(env, "push output region must be integers");
@@ -239,14 +253,9 @@ napi_value Binding::PushInPlace(napi_env env, napi_callback_info info) {
   reframe::Engine& engine = self->engine_;
   if (argc != 3) return Internal(env, "pushInPlace takes 3 arguments");
   uint8_t* in = nullptr;
-  size_t in_length = 0;
-  if (!ReadBytes(env, args[0], &in, &in_length)) return Internal(env, "push input must be a Uint8Array");
   uint8_t* out = nullptr;
-  size_t out_length = 0;
-  if (!ReadBytes(env, args[1], &out, &out_length)) {
-    if (!IsUndefined(env, args[1])) return Internal(env, "push output must be a Uint8Array");
-    out = nullptr;
-  }
+  size_t in_length = 0, out_length = 0;
+  if (!ReadInputOutput(env, args, &in, &in_length, &out, &out_length)) return nullptr;
   uint8_t* next = nullptr;
   size_t next_length = 0;
   if (!ReadBytes(env, args[2], &next, &next_length) || next_length != engine.chunk_bytes()) {
