@@ -11,19 +11,20 @@ import { TIME_SCALE } from './support/util.js';
 import { describeRun, ensureDist, runChild } from './support/child.js';
 
 const BOUND = 10_000 * TIME_SCALE;
+const SANITIZED = process.env.LD_PRELOAD?.includes('asan') === true;
 
 describe.each(CORES)('$backend core', (core) => {
   const env = { REFRAME_BACKEND: core.backend };
 
-  it('every face builds with one sample of 2^30 channels, or chunks of 2^32 bytes, in little memory', async () => {
+  // Not under AddressSanitizer (test:asan): its allocator writes shadow memory for every 1-4 GiB
+  // window these faces reserve (virtual and untouched in a plain build), which takes minutes; what
+  // this case guards is cost, and the plain run (npm test) checks it.
+  it.skipIf(SANITIZED)('every face builds with one sample of 2^30 channels, or chunks of 2^32 bytes, in little memory', async () => {
     ensureDist();
     const run = await runChild('limits-cost.mjs', ['construct'], { env, timeout: BOUND, nodeArgs: ['--expose-gc'] });
     expect(run.code, describeRun(run)).toBe(0);
     const rss = Number(/maxRSS (\d+) MiB/.exec(run.stdout)?.[1]);
-    // Under AddressSanitizer (test:asan) its allocator's shadow memory is not reframe's to count.
-    if (!process.env.LD_PRELOAD?.includes('asan')) {
-      expect(rss, `peak resident memory (MiB): ${run.stdout}`).toBeLessThan(256);
-    }
+    expect(rss, `peak resident memory (MiB): ${run.stdout}`).toBeLessThan(256);
   }, BOUND + 5000);
 
   it('six padded flushes of 128 MiB chunks (bytes x2, int16 x5, uint32 x3, float64, complex64 x2) are filled right', async () => {
