@@ -13,18 +13,9 @@
 //     have been read;
 //   - every chunk is a copy in its own buffer.
 import { Transform } from 'node:stream';
+import { INTRINSICS } from './hostile.mjs';
 
-const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
-const getter = (proto, key) => Object.getOwnPropertyDescriptor(proto, key).get;
-const taBuffer = getter(TypedArrayPrototype, 'buffer');
-const taByteOffset = getter(TypedArrayPrototype, 'byteOffset');
-const taByteLength = getter(TypedArrayPrototype, 'byteLength');
-const taTag = getter(TypedArrayPrototype, Symbol.toStringTag);
-const dvBuffer = getter(DataView.prototype, 'buffer');
-const dvByteOffset = getter(DataView.prototype, 'byteOffset');
-const dvByteLength = getter(DataView.prototype, 'byteLength');
-const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
-const sabByteLength = getter(SharedArrayBuffer.prototype, 'byteLength');
+const { taBuffer, taByteOffset, taByteLength, taTag, dvBuffer, dvByteOffset, dvByteLength, abByteLength, sabByteLength } = INTRINSICS;
 
 const OWN = {
   uint8: 'Uint8Array', int8: 'Int8Array', uint16: 'Uint16Array', int16: 'Int16Array', uint32: 'Uint32Array', int32: 'Int32Array',

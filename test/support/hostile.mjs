@@ -101,6 +101,8 @@ const dvByteLength = getter(DataView.prototype, 'byteLength');
 const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
 const sabByteLength = getter(SharedArrayBuffer.prototype, 'byteLength');
 const isView = ArrayBuffer.isView;
+/** The intrinsic getters, captured at load (the model faces of hostile-model.mjs read bursts through them too). */
+export const INTRINSICS = { taBuffer, taByteOffset, taByteLength, taTag, dvBuffer, dvByteOffset, dvByteLength, abByteLength, sabByteLength };
 const abByteLengthOf = (buffer) => (buffer instanceof SharedArrayBuffer ? sabByteLength : abByteLength).call(buffer);
 
 /** The real memory of a typed array or DataView (null if it is neither, or detached/out of bounds). */
