@@ -14,10 +14,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <string>
 
 #include "engine.h"
+#include "memory.h"
 
 namespace {
 
@@ -330,7 +332,127 @@ napi_value Binding::Pending(napi_env env, napi_callback_info info) {
   return Number(env, static_cast<double>(self->engine_.pending()));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Output memory (native/memory.h). An output ArrayBuffer is an external one over a slab of the
+// process's pool, exactly as long as the bytes it exposes: the engine writes every one of them
+// (push and flush check each region), or they are zeroed here. The slab goes back to the pool when
+// V8 frees the buffer's memory (its finalizer; Node runs it on this thread after an event-loop
+// turn). A transferred buffer takes its backing store along, and the finalizer runs only when the
+// last ArrayBuffer over it is gone, so a slab is never reused while any JavaScript can see it.
+
+// One output buffer's slab, owned by its finalizer.
+struct Ticket {
+  reframe::Slab slab;
+  size_t hidden = 0;  // capacity - exposed length: memory V8 cannot see (adjust_external_memory)
+};
+
+// Per environment (the main thread and each worker): instance data.
+struct Outputs {
+  bool refuse_external = false;  // tests: behave as a runtime that refuses external buffers
+  bool refused = false;          // the runtime refused external buffers: stop asking
+};
+
+void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
+  Ticket* ticket = static_cast<Ticket*>(hint);
+  int64_t unused = 0;
+  if (ticket->hidden > 0) napi_adjust_external_memory(env, -static_cast<int64_t>(ticket->hidden), &unused);
+  reframe::SlabPool::Shared().Give(ticket->slab);
+  delete ticket;
+}
+
+void FinalizeOutputs(napi_env /*env*/, void* data, void* /*hint*/) { delete static_cast<Outputs*>(data); }
+
+Outputs* OutputsOf(napi_env env) {
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) != napi_ok) return nullptr;
+  return static_cast<Outputs*>(data);
+}
+
+// alloc(bytes: number, zero: boolean): ArrayBuffer | undefined. Undefined: use JavaScript's memory
+// (the pool is at its bound, the runtime refuses external buffers, or there is no memory).
+napi_value Alloc(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  Outputs* outputs = OutputsOf(env);
+  size_t bytes = 0;
+  bool zero = false;
+  if (outputs == nullptr || argc != 2 || !ReadSize(env, args[0], &bytes) || bytes == 0 ||
+      napi_get_value_bool(env, args[1], &zero) != napi_ok) {
+    return Internal(env, "alloc takes a byte count and a boolean");
+  }
+  if (outputs->refused || outputs->refuse_external) return nullptr;
+  reframe::SlabPool& pool = reframe::SlabPool::Shared();
+  Ticket* ticket = new (std::nothrow) Ticket();
+  if (ticket == nullptr) return nullptr;
+  ticket->slab = pool.Take(bytes);
+  if (ticket->slab.data == nullptr) {
+    delete ticket;
+    return nullptr;
+  }
+  ticket->hidden = ticket->slab.capacity - bytes;
+  // Recycled memory holds an earlier owner's bytes: what is exposed is either written completely
+  // by the engine before anyone sees it (the caller's promise, checked by push and flush) or zeroed.
+  if (zero) std::memset(ticket->slab.data, 0, bytes);
+  napi_value buffer = nullptr;
+  const napi_status status =
+      napi_create_external_arraybuffer(env, ticket->slab.data, bytes, FinalizeOutput, ticket, &buffer);
+  if (status != napi_ok) {
+    pool.Give(ticket->slab);
+    delete ticket;
+    if (status == napi_no_external_buffers_allowed) outputs->refused = true;
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+      napi_value ignored = nullptr;
+      napi_get_and_clear_last_exception(env, &ignored);
+    }
+    return nullptr;
+  }
+  int64_t unused = 0;
+  if (ticket->hidden > 0) napi_adjust_external_memory(env, static_cast<int64_t>(ticket->hidden), &unused);
+  return buffer;
+}
+
+// refuseExternal(refuse: boolean): tests make this environment behave as one whose runtime refuses
+// external buffers (napi_no_external_buffers_allowed), so the fallback is exercised.
+napi_value RefuseExternal(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  Outputs* outputs = OutputsOf(env);
+  bool refuse = false;
+  if (outputs == nullptr || argc != 1 || napi_get_value_bool(env, args[0], &refuse) != napi_ok) {
+    return Internal(env, "refuseExternal takes a boolean");
+  }
+  outputs->refuse_external = refuse;
+  if (!refuse) outputs->refused = false;
+  return nullptr;
+}
+
+// trimMemory(): frees the pool's free slabs (JavaScript calls it once re-framing has gone idle).
+napi_value TrimMemory(napi_env /*env*/, napi_callback_info /*info*/) {
+  reframe::SlabPool::Shared().Trim();
+  return nullptr;
+}
+
+// memoryStats(): [freeBytes, outstandingBytes, slabsTaken, slabsReused] for the whole process.
+napi_value MemoryStats(napi_env env, napi_callback_info /*info*/) {
+  const reframe::SlabStats stats = reframe::SlabPool::Shared().Stats();
+  napi_value result = nullptr;
+  if (napi_create_array_with_length(env, 4, &result) != napi_ok) return nullptr;
+  napi_set_element(env, result, 0, Number(env, static_cast<double>(stats.free_bytes)));
+  napi_set_element(env, result, 1, Number(env, static_cast<double>(stats.outstanding_bytes)));
+  napi_set_element(env, result, 2, Number(env, static_cast<double>(stats.taken)));
+  napi_set_element(env, result, 3, Number(env, static_cast<double>(stats.reused)));
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
+  Outputs* outputs = new (std::nothrow) Outputs();
+  if (outputs == nullptr || napi_set_instance_data(env, outputs, FinalizeOutputs, nullptr) != napi_ok) {
+    delete outputs;
+    return nullptr;
+  }
   const napi_property_descriptor methods[] = {
       {"pushInPlace", nullptr, Binding::PushInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"planFlush", nullptr, Binding::PlanFlush, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -344,6 +466,15 @@ napi_value Init(napi_env env, napi_value exports) {
     return nullptr;
   }
   if (napi_set_named_property(env, exports, "NativeEngine", constructor) != napi_ok) return nullptr;
+  const napi_property_descriptor functions[] = {
+      {"alloc", nullptr, Alloc, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"refuseExternal", nullptr, RefuseExternal, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"trimMemory", nullptr, TrimMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"memoryStats", nullptr, MemoryStats, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok) {
+    return nullptr;
+  }
   return exports;
 }
 

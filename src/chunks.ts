@@ -4,6 +4,7 @@ import { describe, inputError } from './errors.js';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { Reframer } from './reframer.js';
+import { turnIfDue } from './memory.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** What `chunks()` reads bursts from: an iterable, an async iterable (a Node Readable, an async generator), or a WHATWG ReadableStream. */
@@ -55,10 +56,19 @@ async function* generate(source: Iterable<unknown> | AsyncIterable<unknown>, ref
   // A sync iterable is read with for...of: for await would await every burst it yields (a thenable
   // check on each, which runs a Proxy's traps and can throw), and a burst is never a promise.
   const iterable = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  // After each burst, the event loop turns if the runtime's recycled memory needs it (memory.ts).
   if (iterable) {
-    for await (const burst of source as AsyncIterable<unknown>) yield* reframe(burst, reframer);
+    for await (const burst of source as AsyncIterable<unknown>) {
+      yield* reframe(burst, reframer);
+      const turn = turnIfDue();
+      if (turn) await turn;
+    }
   } else {
-    for (const burst of source as Iterable<unknown>) yield* reframe(burst, reframer);
+    for (const burst of source as Iterable<unknown>) {
+      yield* reframe(burst, reframer);
+      const turn = turnIfDue();
+      if (turn) await turn;
+    }
   }
   const tail = reframer.flush();
   if (tail) yield reframer.options.batch ? [tail] : tail;

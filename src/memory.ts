@@ -71,3 +71,23 @@ function shared(memory: Uint8Array, count: number): Uint8Array {
   if (count > 1) runtime.untransferable?.(memory.buffer);
   return memory;
 }
+
+// setImmediate where the runtime has it (Node, Bun, Deno); turnDue() exists only there.
+const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate ??
+  ((callback: () => void) => setTimeout(callback, 0));
+
+/**
+ * Runs `next` now, or once the event loop has turned if the runtime's recycled memory needs a turn
+ * to come back (runtime.turnDue: the native core on Node, after 16 MiB of output without a turn).
+ * The stream faces complete writes through it: a source that never yields (an array piped in)
+ * then yields once per 16 MiB, and the addon's slabs are reused instead of fresh memory.
+ */
+export function afterTurnIfDue(next: () => void): void {
+  if (runtime.turnDue?.() === true) immediate(next);
+  else next();
+}
+
+/** afterTurnIfDue() for a promise-based face: undefined, or a promise settled after the turn. */
+export function turnIfDue(): Promise<void> | undefined {
+  return runtime.turnDue?.() === true ? new Promise((resolve) => { immediate(resolve); }) : undefined;
+}

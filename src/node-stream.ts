@@ -6,6 +6,7 @@ import { resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { optionError } from './errors.js';
 import { Reframer, batchChunks, typedChunks, type MakeChunk } from './reframer.js';
+import { afterTurnIfDue } from './memory.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A chunk on the Node face: a Buffer for uint8, the type's typed array otherwise. */
@@ -190,7 +191,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
       return;
     }
     this.#work = undefined;
-    work.callback();
+    afterTurnIfDue(work.callback);
   }
 
   // Pushes (and empties) `chunks`: the array itself with batch, else chunk by chunk.

@@ -6,6 +6,7 @@ import { optionError } from './errors.js';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { Reframer, batchChunks } from './reframer.js';
+import { afterTurnIfDue, turnIfDue } from './memory.js';
 import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A WHATWG streams implementation: the platform's (`globalThis`), the polyfill's, or any other. */
@@ -159,7 +160,7 @@ export class ChunkerStream<
       this.#unpark();
     }
     // Consumed at once (a burst that fits the queue's room): no promise to make or settle.
-    if (this.#work !== work) return work.failure ? Promise.reject(work.failure.error) : undefined;
+    if (this.#work !== work) return work.failure ? Promise.reject(work.failure.error) : turnIfDue();
     return new Promise<void>((resolve, reject) => {
       work.resolve = resolve;
       work.reject = reject;
@@ -216,7 +217,7 @@ export class ChunkerStream<
         if (work === undefined) return produced;
         if (work.offset === work.end) {
           this.#work = undefined;
-          work.resolve?.();
+          if (work.resolve) afterTurnIfDue(work.resolve);
           return produced;
         }
         if (produced && this.#queued() >= this.#highWaterMark) return true;
@@ -243,7 +244,7 @@ export class ChunkerStream<
       work.offset = this.#reframer.step(work.bytes, work.offset, work.end, this.#max, chunks);
       if (work.offset === work.end) {
         this.#work = undefined;
-        work.resolve?.();
+        if (work.resolve) afterTurnIfDue(work.resolve);
       }
       if (chunks.length > 0) {
         this.#enqueue(chunks);

@@ -25,7 +25,7 @@ import { SAMPLE_TYPES, type SampleType } from '../src/types.js';
 import { ADOPTED, IN_PLACE_DONE, type Engine, type EngineFactory } from '../src/core/engine.js';
 
 // Loaded directly, whatever REFRAME_BACKEND says: a missing addon fails this file loudly.
-const createNative: EngineFactory = loadNative();
+const createNative: EngineFactory = loadNative().createEngine;
 const installed: Runtime = { ...runtime };
 const nativeRuntime: Runtime = { ...installed, backend: 'native', createEngine: createNative };
 

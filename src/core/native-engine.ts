@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
+import type { NativeMemory } from './native-memory.js';
 
 interface NativeBinding {
   push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number;
@@ -15,6 +16,12 @@ type NativeConstructor = new (
   sampleBytes: number, size: number, hop: number, tail: number, align: number, fill: Uint8Array,
 ) => NativeBinding;
 
+/** What the addon gives: engines, and the memory their output lives in. */
+export interface NativeAddon {
+  readonly createEngine: EngineFactory;
+  readonly memory: NativeMemory;
+}
+
 /** Where cmake-js puts the addon, relative to this file in src/core/ or dist/core/. */
 export const ADDON_PATH = '../../build/Release/reframe.node';
 
@@ -22,10 +29,10 @@ export const ADDON_PATH = '../../build/Release/reframe.node';
  * Loads the addon (REFRAME_ADDON, an absolute path, picks another build: the sanitized one of
  * `npm run test:asan`); throws an Error saying what to run when it is missing or cannot load.
  */
-export function loadNative(path: string = ADDON_PATH): EngineFactory {
-  let NativeEngine: NativeConstructor;
+export function loadNative(path: string = ADDON_PATH): NativeAddon {
+  let addon: NativeMemory & { NativeEngine: NativeConstructor };
   try {
-    ({ NativeEngine } = createRequire(import.meta.url)(path) as { NativeEngine: NativeConstructor });
+    addon = createRequire(import.meta.url)(path) as typeof addon;
   } catch (cause) {
     throw new Error(
       'reframe: the native addon (build/Release/reframe.node) could not be loaded. Build it with ' +
@@ -34,7 +41,8 @@ export function loadNative(path: string = ADDON_PATH): EngineFactory {
       { cause },
     );
   }
-  return (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options);
+  const { NativeEngine } = addon;
+  return { createEngine: (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options), memory: addon };
 }
 
 // JS side of the native core. The C++ engine keeps the framing state and decides what every push

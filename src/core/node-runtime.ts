@@ -1,22 +1,33 @@
 // Node: the native core by default, the TypeScript core when the addon cannot load (said once)
 // or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load fails here, at import.
-import { Buffer } from 'node:buffer';
 import { markAsUntransferable } from 'node:worker_threads';
-import { loadNative } from './native-engine.js';
+import { loadNative, type NativeAddon } from './native-engine.js';
+import { jsAllocator, nativeAllocator } from './native-memory.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime, type Runtime } from './runtime.js';
-import type { EngineFactory } from './engine.js';
 
-// Node's own memory. allocUnsafeSlow: never from Node's shared pool, so a chunk's ArrayBuffer holds
-// reframe's bytes only.
-const memory = {
-  alloc: (bytes: number): Uint8Array => Buffer.allocUnsafeSlow(bytes),
-  allocZeroed: (bytes: number): Uint8Array => new Uint8Array(bytes),
-  untransferable: (buffer: ArrayBufferLike): void => markAsUntransferable(buffer),
-};
+const mark = (buffer: ArrayBufferLike): void => markAsUntransferable(buffer);
 
-/** The TypeScript core on Node. */
-export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, ...memory };
+/** The TypeScript core on Node: Node's allocator. */
+export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, ...jsAllocator, untransferable: mark };
+
+/**
+ * True where marking a buffer untransferable also makes it non-detachable (V8's detach key: Node
+ * 26). There Node's exit-time cleanup cannot detach a marked external buffer and aborts the process
+ * (FATAL v8::FromJust in Environment::RunCleanup), so the addon's buffers are not marked.
+ */
+function markingBlocksDetach(): boolean {
+  const probe = new ArrayBuffer(1);
+  markAsUntransferable(probe);
+  const transfer = (probe as { transfer?: () => ArrayBuffer }).transfer;
+  if (typeof transfer !== 'function') return false;
+  try {
+    transfer.call(probe);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 const forced = process.env.REFRAME_BACKEND;
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
@@ -25,10 +36,10 @@ if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'nati
 // REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
 const addonPath = process.env.REFRAME_ADDON;
 
-let createNative: EngineFactory | undefined;
+let addon: NativeAddon | undefined;
 if (forced !== 'js') {
   try {
-    createNative = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
+    addon = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
   } catch (error) {
     if (forced === 'native') throw error;
     process.emitWarning(
@@ -38,4 +49,32 @@ if (forced !== 'js') {
   }
 }
 
-useRuntime(createNative ? { ...jsRuntime, backend: 'native', createEngine: createNative } : jsRuntime);
+function nativeRuntimeOf(native: NativeAddon): Runtime {
+  const allocator = nativeAllocator(native.memory);
+  if (!markingBlocksDetach()) return { backend: 'native', createEngine: native.createEngine, ...allocator, untransferable: mark };
+  // Node 26: the addon's buffers are remembered so that only the others are marked. A transfer of
+  // one of them by postMessage then detaches it; its siblings still to be handed out give a coded
+  // error (as on runtimes that cannot mark), and its slab comes back only once the receiver drops it.
+  const external = new WeakSet<ArrayBufferLike>();
+  const remember = (memory: Uint8Array): Uint8Array => {
+    external.add(memory.buffer);
+    return memory;
+  };
+  return {
+    backend: 'native',
+    createEngine: native.createEngine,
+    alloc: (bytes) => remember(allocator.alloc(bytes)),
+    allocZeroed: (bytes) => remember(allocator.allocZeroed(bytes)),
+    turnDue: allocator.turnDue,
+    untransferable: (buffer) => {
+      if (!external.has(buffer)) mark(buffer);
+    },
+  };
+}
+
+/** The native core, its output in the addon's memory; undefined where the addon did not load. */
+export const nativeRuntime: Runtime | undefined = addon && nativeRuntimeOf(addon);
+/** The addon's memory (tests: statistics, the forced fallback); undefined where it did not load. */
+export const nativeMemory = addon?.memory;
+
+useRuntime(forced === 'js' || nativeRuntime === undefined ? jsRuntime : nativeRuntime);

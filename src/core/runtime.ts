@@ -19,6 +19,11 @@ export interface Runtime {
    * consumer transferring one chunk's buffer cannot take its siblings or the shared pool away.
    */
   readonly untransferable?: ((buffer: ArrayBufferLike) => void) | undefined;
+  /**
+   * True when the stream faces should let the event loop turn before taking more input: memory
+   * the runtime recycles comes back only on a turn (Node's finalizers of external buffers).
+   */
+  readonly turnDue?: (() => boolean) | undefined;
 }
 
 export const runtime: Runtime = {
