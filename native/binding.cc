@@ -393,7 +393,7 @@ napi_value Alloc(napi_env env, napi_callback_info info) {
   ticket->hidden = ticket->slab.capacity - bytes;
   // Recycled memory holds an earlier owner's bytes: what is exposed is either written completely
   // by the engine before anyone sees it (the caller's promise, checked by push and flush) or zeroed.
-  if (zero) std::memset(ticket->slab.data, 0, bytes);
+  if (zero && !ticket->slab.zeroed) std::memset(ticket->slab.data, 0, bytes);
   napi_value buffer = nullptr;
   const napi_status status =
       napi_create_external_arraybuffer(env, ticket->slab.data, bytes, FinalizeOutput, ticket, &buffer);
@@ -435,15 +435,16 @@ napi_value TrimMemory(napi_env /*env*/, napi_callback_info /*info*/) {
   return nullptr;
 }
 
-// memoryStats(): [freeBytes, outstandingBytes, slabsTaken, slabsReused] for the whole process.
+// memoryStats(): [freeBytes, outstandingBytes, mappedBytes, slabsTaken, slabsReused], process-wide.
 napi_value MemoryStats(napi_env env, napi_callback_info /*info*/) {
   const reframe::SlabStats stats = reframe::SlabPool::Shared().Stats();
   napi_value result = nullptr;
-  if (napi_create_array_with_length(env, 4, &result) != napi_ok) return nullptr;
+  if (napi_create_array_with_length(env, 5, &result) != napi_ok) return nullptr;
   napi_set_element(env, result, 0, Number(env, static_cast<double>(stats.free_bytes)));
   napi_set_element(env, result, 1, Number(env, static_cast<double>(stats.outstanding_bytes)));
-  napi_set_element(env, result, 2, Number(env, static_cast<double>(stats.taken)));
-  napi_set_element(env, result, 3, Number(env, static_cast<double>(stats.reused)));
+  napi_set_element(env, result, 2, Number(env, static_cast<double>(stats.mapped_bytes)));
+  napi_set_element(env, result, 3, Number(env, static_cast<double>(stats.taken)));
+  napi_set_element(env, result, 4, Number(env, static_cast<double>(stats.reused)));
   return result;
 }
 

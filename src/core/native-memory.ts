@@ -22,8 +22,8 @@ export interface NativeMemory {
   refuseExternal(refuse: boolean): void;
   /** Frees the pool's free slabs. */
   trimMemory(): void;
-  /** [freeBytes, outstandingBytes, slabsTaken, slabsReused], process-wide. */
-  memoryStats(): [number, number, number, number];
+  /** [freeBytes, outstandingBytes, mappedBytes, slabsTaken, slabsReused], process-wide. */
+  memoryStats(): [number, number, number, number, number];
 }
 
 export interface Allocator {
@@ -61,8 +61,8 @@ export function nativeAllocator(memory: NativeMemory): Allocator {
     }
     memory.trimMemory();
     // Slabs still out come back as their buffers are collected: trim those too, later.
-    const [free, outstanding] = memory.memoryStats();
-    if (free + outstanding > 0) arm();
+    const [, outstanding] = memory.memoryStats();
+    if (outstanding > 0) arm();
   };
   const arm = (): void => {
     seen = allocations;
