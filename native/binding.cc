@@ -368,7 +368,8 @@ Outputs* OutputsOf(napi_env env) {
   return static_cast<Outputs*>(data);
 }
 
-// alloc(bytes: number, zero: boolean): ArrayBuffer | undefined. Undefined: use JavaScript's memory
+// alloc(bytes: number, zero: boolean): Uint8Array | undefined (a Buffer: Node's external buffer is
+// made as one, so asking for its ArrayBuffer alone would only add a step). Undefined: use JavaScript's memory
 // (the pool is at its bound, the runtime refuses external buffers, or there is no memory).
 napi_value Alloc(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -396,7 +397,7 @@ napi_value Alloc(napi_env env, napi_callback_info info) {
   if (zero && !ticket->slab.zeroed) std::memset(ticket->slab.data, 0, bytes);
   napi_value buffer = nullptr;
   const napi_status status =
-      napi_create_external_arraybuffer(env, ticket->slab.data, bytes, FinalizeOutput, ticket, &buffer);
+      napi_create_external_buffer(env, bytes, ticket->slab.data, FinalizeOutput, ticket, &buffer);
   if (status != napi_ok) {
     pool.Give(ticket->slab);
     delete ticket;

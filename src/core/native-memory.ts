@@ -16,8 +16,11 @@ export const TURN_BYTES = 16 * 1024 * 1024;
 
 /** The addon's memory functions (native/binding.cc). */
 export interface NativeMemory {
-  /** An external ArrayBuffer of exactly `bytes` over a pooled slab (zeroed if asked), or undefined: use JS memory. */
-  alloc(bytes: number, zero: boolean): ArrayBuffer | undefined;
+  /**
+   * A view of an external ArrayBuffer of exactly `bytes` over a pooled slab (zeroed if asked), or
+   * undefined: use JS memory. (A Buffer: Node makes external memory as one.)
+   */
+  alloc(bytes: number, zero: boolean): Uint8Array | undefined;
   /** Tests: behave as a runtime that refuses external buffers (the fallback). */
   refuseExternal(refuse: boolean): void;
   /** Frees the pool's free slabs. */
@@ -85,9 +88,7 @@ export function nativeAllocator(memory: NativeMemory): Allocator {
       turnWatch = true;
       setImmediate(turned).unref();
     }
-    const buffer = memory.alloc(bytes, zero);
-    if (buffer === undefined) return zero ? jsAllocator.allocZeroed(bytes) : jsAllocator.alloc(bytes);
-    return new Uint8Array(buffer);
+    return memory.alloc(bytes, zero) ?? (zero ? jsAllocator.allocZeroed(bytes) : jsAllocator.alloc(bytes));
   };
   return {
     alloc: (bytes) => take(bytes, false),
