@@ -88,6 +88,25 @@ void SlabPool::RemovePartial(Block* block) {
   block->partial_at = SIZE_MAX;
 }
 
+void SlabPool::ListEmpty(Block* block) {
+  block->older = newest_empty_;
+  block->newer = nullptr;
+  if (newest_empty_ != nullptr) newest_empty_->newer = block;
+  else oldest_empty_ = block;
+  newest_empty_ = block;
+  block->empty_listed = true;
+}
+
+void SlabPool::UnlistEmpty(Block* block) {
+  if (!block->empty_listed) return;
+  if (block->older != nullptr) block->older->newer = block->newer;
+  else oldest_empty_ = block->newer;
+  if (block->newer != nullptr) block->newer->older = block->older;
+  else newest_empty_ = block->older;
+  block->older = block->newer = nullptr;
+  block->empty_listed = false;
+}
+
 SlabPool::Block* SlabPool::NewBlock(size_t bytes, size_t slab_bytes, int klass) {
   if (outstanding_bytes_ >= kMaxOutstandingBytes) return nullptr;
   Block* block = new (std::nothrow) Block();
@@ -123,6 +142,7 @@ SlabPool::Block* SlabPool::NewBlock(size_t bytes, size_t slab_bytes, int klass) 
 
 void SlabPool::ReleaseBlock(Block* block) {
   if (block->partial_at != SIZE_MAX) RemovePartial(block);
+  UnlistEmpty(block);
   if (block->klass >= 0) --blocks_of_[block->klass];
   blocks_.erase(reinterpret_cast<uintptr_t>(block->base));
   mapped_bytes_ -= block->bytes;
@@ -144,6 +164,7 @@ Slab SlabPool::Take(size_t bytes) {
     block = NewBlock(slab_bytes > kBlockBytes ? slab_bytes : kBlockBytes, slab_bytes, k);
   }
   if (block == nullptr) return Slab{};
+  UnlistEmpty(block);
   uint32_t index = 0;
   bool zeroed = false;
   if (!block->free.empty()) {
@@ -182,7 +203,8 @@ void SlabPool::Give(const Slab& slab) {
   const bool was_full = FreeSlabs(*block) == 0;
   block->free.push_back(static_cast<uint32_t>((address - reinterpret_cast<uintptr_t>(block->base)) / block->slab_bytes));
   if (was_full) AddPartial(block);
-  if (FreeSlabs(*block) == block->slabs && free_bytes_ > kMaxFreeBytes) ReleaseBlock(block);
+  if (FreeSlabs(*block) == block->slabs) ListEmpty(block);
+  while (free_bytes_ > kMaxFreeBytes && oldest_empty_ != nullptr) ReleaseBlock(oldest_empty_);
 }
 
 void SlabPool::Trim() {

@@ -13,8 +13,9 @@
 //
 // Invariants:
 //   - a slab is in exactly one place: handed out (counted in outstanding) or on its block's free list;
-//   - a block is released (unmapped) once all its slabs are free and more than kMaxFreeBytes are
-//     free in all; Trim() releases every entirely free block and returns the pages of free slabs in
+//   - while more than kMaxFreeBytes are free in all, blocks whose slabs are all free are released
+//     (unmapped), the longest free first, whatever their class: a size no longer used cannot hold
+//     the budget that a size in use needs; Trim() releases every entirely free block and returns the pages of free slabs in
 //     blocks still in use to the kernel (MADV_DONTNEED), so an idle process keeps only live slabs;
 //   - Take() refuses (null) a new block once kMaxOutstandingBytes are handed out: the caller then
 //     uses its runtime's own memory, so a loop that never lets finalizers run cannot grow it;
@@ -51,7 +52,7 @@ class SlabPool {
   static constexpr size_t kSmallestClass = 4 * 1024;
   static constexpr size_t kBlockBytes = 2 * 1024 * 1024;
   static constexpr size_t kLargestClass = 64 * 1024 * 1024;
-  static constexpr size_t kMaxFreeBytes = 64 * 1024 * 1024;
+  static constexpr size_t kMaxFreeBytes = 128 * 1024 * 1024;
   static constexpr size_t kMaxOutstandingBytes = 256 * 1024 * 1024;
 
   // The process's pool: shared by every chunker of every thread, never destroyed (finalizers of
@@ -76,6 +77,9 @@ class SlabPool {
     std::vector<uint32_t> free;  // indices of free carved slabs (capacity reserved: slabs)
     int klass = -1;         // -1: an exact block, never kept
     size_t partial_at = SIZE_MAX;  // where it sits in partial_[klass], or SIZE_MAX
+    Block* older = nullptr;        // the list of entirely free blocks, oldest first (intrusive)
+    Block* newer = nullptr;
+    bool empty_listed = false;
     bool fresh_zero = false;  // slabs never carved are zeros (kernel memory: POSIX)
   };
 
@@ -86,6 +90,8 @@ class SlabPool {
   void ReleaseBlock(Block* block);                               // with the mutex held
   void AddPartial(Block* block);
   void RemovePartial(Block* block);
+  void ListEmpty(Block* block);    // appends: all its slabs are free now
+  void UnlistEmpty(Block* block);
   static uint32_t FreeSlabs(const Block& block) {
     return static_cast<uint32_t>(block.free.size()) + (block.slabs - block.carved);
   }
@@ -94,6 +100,8 @@ class SlabPool {
   std::vector<Block*> partial_[kClasses];  // blocks with a free slab, per class (capacity reserved)
   size_t blocks_of_[kClasses] = {};
   std::unordered_map<uintptr_t, Block*> blocks_;  // by base address (2 MiB-aligned)
+  Block* oldest_empty_ = nullptr;
+  Block* newest_empty_ = nullptr;
   size_t free_bytes_ = 0;
   size_t mapped_bytes_ = 0;
   size_t outstanding_bytes_ = 0;

@@ -22,7 +22,7 @@ const { IDLE_TRIM_MS } = await import('../../dist/core/native-memory.js');
 
 const MiB = 1 << 20;
 // native/memory.h: kMaxFreeBytes, kMaxOutstandingBytes, kBlockBytes.
-const MAX_FREE = 64 * MiB;
+const MAX_FREE = 128 * MiB;
 const MAX_OUTSTANDING = 256 * MiB;
 const BLOCK = 2 * MiB;
 
