@@ -303,7 +303,7 @@ export const CONTESTANTS = {
     label: 'reframe Node face',
     cores: true,
     load: async () => {
-      const { chunkerStream } = await import('reframe');
+      const { chunkerStream } = await import('reframer');
       return (bursts, size, sink) => driveNode(chunkerStream(size), bursts, sink);
     },
   },
@@ -312,7 +312,7 @@ export const CONTESTANTS = {
     cores: true,
     web: true,
     load: async () => {
-      const { ChunkerStream } = await import('reframe');
+      const { ChunkerStream } = await import('reframer');
       if (!ChunkerStream) return undefined;
       return (bursts, size, sink) => driveWeb(new ChunkerStream(size), bursts, sink);
     },
@@ -322,7 +322,7 @@ export const CONTESTANTS = {
     cores: true,
     web: true,
     load: async () => {
-      const { ChunkerStream } = await import('reframe');
+      const { ChunkerStream } = await import('reframer');
       if (!ChunkerStream) return undefined;
       return (bursts, size, sink) => driveWeb(new ChunkerStream({ size, batch: true }), bursts, sink, true);
     },
@@ -331,7 +331,7 @@ export const CONTESTANTS = {
     label: 'reframe Chunker.push',
     cores: true,
     load: async () => {
-      const { Chunker } = await import('reframe');
+      const { Chunker } = await import('reframer');
       return (bursts, size, sink) => {
         const chunker = new Chunker(size);
         for (const burst of bursts) for (const chunk of chunker.push(burst)) sink(chunk);

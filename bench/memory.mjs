@@ -27,7 +27,7 @@ const FACES = {
     label: 'reframe Node face',
     cores: true,
     async stalled(input) {
-      const { chunkerStream } = await import('reframe');
+      const { chunkerStream } = await import('reframer');
       const stream = chunkerStream(SIZE);
       let settled = false;
       stream.write(input, () => { settled = true; });
@@ -35,7 +35,7 @@ const FACES = {
       return { settled, queued: stream.readableLength };
     },
     async slow(input) {
-      const { chunkerStream } = await import('reframe');
+      const { chunkerStream } = await import('reframer');
       const stream = chunkerStream(SIZE);
       await new Promise((resolve, reject) => {
         const sink = slowNodeSink().on('finish', resolve).on('error', reject);
@@ -48,7 +48,7 @@ const FACES = {
     label: 'reframe WHATWG face',
     cores: true,
     async stalled(input) {
-      const { ChunkerStream } = await import('reframe');
+      const { ChunkerStream } = await import('reframer');
       const writer = new ChunkerStream(SIZE).writable.getWriter();
       let settled = false;
       writer.write(input).then(() => { settled = true; }, () => {});
@@ -56,7 +56,7 @@ const FACES = {
       return { settled };
     },
     async slow(input) {
-      const { ChunkerStream } = await import('reframe');
+      const { ChunkerStream } = await import('reframer');
       const source = new ReadableStream({ start(controller) { controller.enqueue(input); controller.close(); } });
       await source.pipeThrough(new ChunkerStream(SIZE)).pipeTo(slowWebSink());
     },
@@ -65,7 +65,7 @@ const FACES = {
     label: 'reframe chunks()',
     cores: true,
     async stalled(input) {
-      const { chunks } = await import('reframe');
+      const { chunks } = await import('reframer');
       const iterator = chunks([input], SIZE);
       await iterator.next(); // the loop takes one chunk, then stops pulling
       await watch(STALL_MS);
@@ -73,7 +73,7 @@ const FACES = {
       return {};
     },
     async slow(input) {
-      const { chunks } = await import('reframe');
+      const { chunks } = await import('reframer');
       for await (const chunk of chunks([input], SIZE)) {
         took(chunk);
         await new Promise((resolve) => setImmediate(resolve));
@@ -188,7 +188,7 @@ async function runCell({ face, consumer }) {
   const extra = await FACES[face][consumer](input);
   sample();
   clearInterval(timer);
-  const { backend } = await import('reframe');
+  const { backend } = await import('reframer');
   return { face, consumer, backend, taken, ...extra, rssMiB: peak.rss / MiB, arrayBuffersMiB: peak.arrayBuffers / MiB };
 }
 

@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { chunkerStream } from 'reframe';
+import { chunkerStream } from 'reframer';
 
 const N = 1024; // samples per frame (a power of two for the FFT)
 const HOP = 512;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { chunkerStream } from 'reframe';
+import { chunkerStream } from 'reframer';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { chunkerStream } from 'reframe';
+import { chunkerStream } from 'reframer';
 
 const PACKET = 188;
 const SYNC = 0x47;

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { Chunker, chunkerStream, backend } from 'reframe';
+import { Chunker, chunkerStream, backend } from 'reframer';
 
 const SIZE = 64; // samples per chunk; a complex64 chunk is a Float32Array of 128 values (re, im)
 const BURSTS = [7, 50, 1, 40, 180, 3];

@@ -13,7 +13,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { chunkerStream } from 'reframe';
+import { chunkerStream } from 'reframer';
 
 const { values } = parseArgs({
   options: {

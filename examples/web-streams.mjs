@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ChunkerStream } from 'reframe';
+import { ChunkerStream } from 'reframer';
 
 const { values } = parseArgs({
   options: {

@@ -26,7 +26,7 @@ function fail(reason) {
   console.warn(
     `reframe: the native addon could not be built (${reason}).\n` +
       'reframe still works, on its TypeScript core (same results, slower), and says so once when it is imported.\n' +
-      'To build the native core: install cmake and a C++17 compiler, then run `npm rebuild reframe`.\n' +
+      'To build the native core: install cmake and a C++17 compiler, then run `npm rebuild reframer`.\n' +
       'To use the TypeScript core without the warning: set REFRAME_BACKEND=js.',
   );
   process.exit(0);

@@ -1,4 +1,4 @@
-// Smoke tests for examples/: each example runs as its own process, importing 'reframe' from dist/
+// Smoke tests for examples/: each example runs as its own process, importing 'reframer' from dist/
 // (built by `pretest`), with small inputs and a time bound, and its output is checked against facts
 // computed here. They run on each core this machine has (REFRAME_BACKEND in the child's environment).
 import { execFile } from 'node:child_process';

@@ -40,13 +40,13 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 /** A script that imports reframe, re-frames 10 bytes into chunks of 4 and prints what it saw. */
 const ESM_PROBE = `
-  import { Chunker, backend } from 'reframe';
+  import { Chunker, backend } from 'reframer';
   const c = new Chunker({ size: 4 });
   const chunks = [...c.push(Uint8Array.of(0, 1, 2, 3, 4, 5)), ...c.push(Uint8Array.of(6, 7, 8, 9)), ...c.flush()];
   console.log(JSON.stringify({ backend, chunks: chunks.map((k) => [k.constructor.name, ...k]) }));
 `;
 const CJS_PROBE = `
-  const { Chunker, backend } = require('reframe');
+  const { Chunker, backend } = require('reframer');
   const c = new Chunker({ size: 4 });
   const chunks = [...c.push(Uint8Array.of(0, 1, 2, 3, 4, 5)), ...c.push(Uint8Array.of(6, 7, 8, 9)), ...c.flush()];
   console.log(JSON.stringify({ backend, chunks: chunks.map((k) => [k.constructor.name, ...k]) }));
@@ -55,7 +55,7 @@ const EXPECTED_CHUNKS = [['Uint8Array', 0, 1, 2, 3], ['Uint8Array', 4, 5, 6, 7],
 
 /** What an import does: the probe's output, or the error it threw (name, whether it has a cause). */
 const IMPORT_ERROR_PROBE = `
-  try { await import('reframe'); console.log(JSON.stringify({ imported: true })); }
+  try { await import('reframer'); console.log(JSON.stringify({ imported: true })); }
   catch (e) { console.log(JSON.stringify({ error: e.constructor.name, cause: e.cause !== undefined })); }
 `;
 
@@ -102,7 +102,7 @@ afterAll(() => {
 
 describe('installed with --ignore-scripts (no addon)', () => {
   it('ships no addon and its install script', () => {
-    const installed = join(project, 'node_modules', 'reframe');
+    const installed = join(project, 'node_modules', 'reframer');
     expect(existsSync(join(installed, 'build'))).toBe(false);
     expect(existsSync(join(installed, 'scripts', 'install.mjs'))).toBe(true);
     expect(existsSync(join(installed, 'dist', 'index.js'))).toBe(true);
@@ -136,7 +136,7 @@ describe('installed with --ignore-scripts (no addon)', () => {
   });
   it('the "browser" condition resolves the browser build: TypeScript core, no warning, all three portable faces', () => {
     const source = `
-      import * as reframe from 'reframe';
+      import * as reframe from 'reframer';
       const chunks = [];
       for await (const chunk of reframe.chunks([Uint8Array.of(0, 1, 2, 3, 4, 5), Uint8Array.of(6, 7, 8, 9)], 4)) chunks.push(chunk);
       console.log(JSON.stringify({
@@ -170,19 +170,19 @@ describe('a native build that fails (no compiler on PATH)', () => {
     const install = run(join(bare, 'npm'), ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], other, { PATH: bare });
     expect(install.status, install.stderr).toBe(0);
     expect(install.stdout + install.stderr).toContain('node scripts/install.mjs'); // the script did run
-    expect(existsSync(join(other, 'node_modules', 'reframe', 'build', 'Release', 'reframe.node'))).toBe(false);
+    expect(existsSync(join(other, 'node_modules', 'reframer', 'build', 'Release', 'reframe.node'))).toBe(false);
     const r = probe(other, ESM_PROBE);
     expect(json(r)).toEqual({ backend: 'js', chunks: EXPECTED_CHUNKS });
     expect(warnings(r)).toBe(1);
   }, 60_000);
 
-  it('fails `npm rebuild reframe`, where the user asked for the build', () => {
-    const r = run(join(bare, 'npm'), ['rebuild', 'reframe', '--foreground-scripts'], project, { PATH: bare });
+  it('fails `npm rebuild reframer`, where the user asked for the build', () => {
+    const r = run(join(bare, 'npm'), ['rebuild', 'reframer', '--foreground-scripts'], project, { PATH: bare });
     expect(r.status).not.toBe(0);
   }, 60_000);
 
   it('fails with REFRAME_BUILD=required', () => {
-    const script = join(project, 'node_modules', 'reframe', 'scripts', 'install.mjs');
+    const script = join(project, 'node_modules', 'reframer', 'scripts', 'install.mjs');
     const r = run(process.execPath, [script], project, { PATH: bare, REFRAME_BUILD: 'required' });
     expect(r.status).not.toBe(0);
   });
@@ -191,12 +191,12 @@ describe('a native build that fails (no compiler on PATH)', () => {
     // The same script, with no cmake-js to find, in a checkout and as a dependency.
     const copy = (root: string) => {
       mkdirSync(join(root, 'scripts'), { recursive: true });
-      writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'reframe', type: 'module' }));
+      writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'reframer', type: 'module' }));
       writeFileSync(join(root, 'scripts', 'install.mjs'), readFileSync(join(repo, 'scripts', 'install.mjs')));
       return run(process.execPath, [join(root, 'scripts', 'install.mjs')], root, { PATH: bare }).status;
     };
     expect(copy(join(work, 'checkout'))).not.toBe(0);
-    expect(copy(join(work, 'app', 'node_modules', 'reframe'))).toBe(0);
+    expect(copy(join(work, 'app', 'node_modules', 'reframer'))).toBe(0);
   });
 });
 
@@ -206,7 +206,7 @@ describe('in this checkout (addon built)', () => {
     const { backend } = await import(${JSON.stringify(entry)});
     console.log(JSON.stringify({ backend }));
   `;
-  const importError = IMPORT_ERROR_PROBE.replace(`'reframe'`, JSON.stringify(entry));
+  const importError = IMPORT_ERROR_PROBE.replace(`'reframer'`, JSON.stringify(entry));
 
   it('runs the native core by default, without a warning', () => {
     const r = probe(repo, importEntry);
@@ -230,9 +230,9 @@ describe('in this checkout (addon built)', () => {
   });
 });
 
-describe('npm rebuild reframe, with cmake and a compiler (what the warning tells users to run)', () => {
+describe('npm rebuild reframer, with cmake and a compiler (what the warning tells users to run)', () => {
   it('builds the addon from the packed sources; the native core then runs without a warning', () => {
-    const rebuild = run('npm', ['rebuild', 'reframe'], project);
+    const rebuild = run('npm', ['rebuild', 'reframer'], project);
     expect(rebuild.status, rebuild.stderr).toBe(0);
     const r = probe(project, ESM_PROBE);
     expect(r.status, r.stderr).toBe(0);

@@ -36,8 +36,8 @@ export function loadNative(path: string = ADDON_PATH): NativeAddon {
   } catch (cause) {
     throw new Error(
       'reframe: the native addon (build/Release/reframe.node) could not be loaded. Build it with ' +
-        '`npm rebuild reframe` (it needs cmake and a C++17 compiler; npm 12 skips install scripts nobody ' +
-        'approved: run `npm approve-scripts reframe` first), or run the TypeScript core with REFRAME_BACKEND=js.',
+        '`npm rebuild reframer` (it needs cmake and a C++17 compiler; npm 12 skips install scripts nobody ' +
+        'approved: run `npm approve-scripts reframer` first), or run the TypeScript core with REFRAME_BACKEND=js.',
       { cause },
     );
   }
