@@ -1,5 +1,8 @@
-// The native core (Node only): the C++ engine through native/binding.cc.
+// The native core (Node, Bun, Deno with --allow-ffi): the C++ engine through native/binding.cc,
+// loaded from a local build or from the prebuild shipped for this platform.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 import type { NativeMemory } from './native-memory.js';
@@ -22,22 +25,142 @@ export interface NativeAddon {
   readonly memory: NativeMemory;
 }
 
-/** Where cmake-js puts the addon, relative to this file in src/core/ or dist/core/. */
-export const ADDON_PATH = '../../build/Release/reframe.node';
+/** Why the addon did not load; the fallback warning names it with this runtime's own fix. */
+export type AddonFailure =
+  | 'no-prebuild' // no prebuild ships for this platform/arch/libc, and no local build
+  | 'deno-ffi' // Deno without --allow-ffi (Deno loads no addon without it)
+  | 'unresolved' // this module is not where the package put it (bundled): the addon file does not resolve
+  | 'load-error'; // the file is there but the runtime could not load it (the cause says why)
+
+/** Thrown by loadNative: `reason` says which failure, `cause` (when there is one) the runtime's error. */
+export class AddonLoadError extends Error {
+  readonly reason: AddonFailure;
+  constructor(reason: AddonFailure, message: string, options?: { cause?: unknown }) {
+    super(`reframe: ${message}`, options);
+    this.name = 'Error';
+    this.reason = reason;
+  }
+}
+
+/** A local source build (cmake-js's output), relative to this file in src/core/ or dist/core/. */
+export const LOCAL_BUILD = '../../build/Release/reframe.node';
+
+/** The command that builds the addon from source inside an installed reframer. */
+export const BUILD_COMMAND = 'npm explore reframer -- npm run build:native';
+
+const FALLBACK_FIX = 'or set REFRAME_BACKEND=js to run the TypeScript core without this warning';
+
+interface RuntimeGlobals {
+  Deno?: { permissions?: { querySync?(descriptor: { name: string }): { state: string } } };
+}
+
+/** The libc of this Linux, most likely first: the prebuilds are per libc (glibc, musl). */
+function linuxLibcs(): ('glibc' | 'musl')[] {
+  try {
+    // Like detect-libc: ldd is a script naming its libc; reading it is cheaper than process.report.
+    const ldd = readFileSync('/usr/bin/ldd', 'latin1');
+    if (ldd.includes('musl')) return ['musl'];
+    if (ldd.includes('GNU C Library') || ldd.includes('GLIBC')) return ['glibc'];
+  } catch {
+    // no ldd, or (Deno) no read permission for it: ask the runtime
+  }
+  try {
+    const header = (process.report?.getReport?.() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+    if (header !== undefined) return header.glibcVersionRuntime ? ['glibc'] : ['musl'];
+  } catch {
+    // Bun and Deno may lack process.report or parts of it
+  }
+  return ['glibc', 'musl'];
+}
+
+/** This platform's prebuild names, relative to the package root: prebuilds/<platform>-<arch>/reframer[.<libc>].node. */
+export function prebuildNames(platform: string = process.platform, arch: string = process.arch): string[] {
+  const dir = `prebuilds/${platform}-${arch}`;
+  if (platform !== 'linux') return [`${dir}/reframer.node`];
+  return linuxLibcs().map((libc) => `${dir}/reframer.${libc}.node`);
+}
+
+/** `linux-x64-glibc`: the platform the prebuilds would need to cover. */
+function platformName(): string {
+  const libc = process.platform === 'linux' ? `-${linuxLibcs().join('/')}` : '';
+  return `${process.platform}-${process.arch}${libc}`;
+}
+
+const exists = (url: URL): boolean => {
+  try {
+    return existsSync(fileURLToPath(url));
+  } catch {
+    return false;
+  }
+};
 
 /**
- * Loads the addon (REFRAME_ADDON, an absolute path, picks another build: the sanitized one of
- * `npm run test:asan`); throws an Error saying what to run when it is missing or cannot load.
+ * The addon file to load: `path` if given (REFRAME_ADDON, an absolute path: `npm run test:asan`'s
+ * sanitized build), else a local source build (build/Release/reframe.node) when there is one, else
+ * the prebuild for this platform, arch and libc. Throws an AddonLoadError when none resolves.
  */
-export function loadNative(path: string = ADDON_PATH): NativeAddon {
+function resolveAddon(path: string | undefined): string {
+  if (path !== undefined) return path;
+  const here = typeof import.meta.url === 'string' ? import.meta.url : undefined;
+  // In its package this file sits two levels below package.json; a bundler moves it away from both.
+  const root = here === undefined ? undefined : new URL('../../', here);
+  if (root === undefined || !isReframerRoot(root)) {
+    throw new AddonLoadError(
+      'unresolved',
+      'the native addon does not resolve: reframer was bundled, so its addon file is not beside its code. ' +
+        'Keep reframer external to the bundle (esbuild --external:reframer, and ship node_modules/reframer), ' +
+        `or set REFRAME_ADDON to the absolute path of a reframer .node file; ${FALLBACK_FIX}.`,
+    );
+  }
+  const local = new URL(LOCAL_BUILD, here);
+  if (exists(local)) return fileURLToPath(local);
+  for (const name of prebuildNames()) {
+    const prebuild = new URL(name, root);
+    if (exists(prebuild)) return fileURLToPath(prebuild);
+  }
+  throw new AddonLoadError(
+    'no-prebuild',
+    `reframer ships no prebuilt native addon for ${platformName()}. Build it from source with ` +
+      `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler), ${FALLBACK_FIX}.`,
+  );
+}
+
+function isReframerRoot(root: URL): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('package.json', root)), 'utf8')) as { name?: unknown };
+    return manifest.name === 'reframer';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads the addon (see resolveAddon for where from), under Node, Bun or Deno (with --allow-ffi).
+ * Throws an AddonLoadError whose `reason` says why it could not, and whose message says what to do.
+ */
+export function loadNative(path?: string): NativeAddon {
+  const file = resolveAddon(path);
+  const deno = (globalThis as RuntimeGlobals).Deno;
+  if (deno !== undefined) {
+    let state: string | undefined;
+    try {
+      state = deno.permissions?.querySync?.({ name: 'ffi' }).state;
+    } catch {
+      state = undefined;
+    }
+    if (state !== undefined && state !== 'granted') {
+      throw new AddonLoadError('deno-ffi', `Deno loads native addons only with --allow-ffi: run with --allow-ffi, ${FALLBACK_FIX}.`);
+    }
+  }
   let addon: NativeMemory & { NativeEngine: NativeConstructor };
   try {
-    addon = createRequire(import.meta.url)(path) as typeof addon;
+    addon = createRequire(typeof import.meta.url === 'string' ? import.meta.url : file)(file) as typeof addon;
   } catch (cause) {
-    throw new Error(
-      'reframe: the native addon (build/Release/reframe.node) could not be loaded. Build it with ' +
-        '`npm rebuild reframer` (it needs cmake and a C++17 compiler; npm 12 skips install scripts nobody ' +
-        'approved: run `npm approve-scripts reframer` first), or run the TypeScript core with REFRAME_BACKEND=js.',
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new AddonLoadError(
+      'load-error',
+      `the native addon ${file} could not be loaded: ${why}. Rebuild it from source with ` +
+        `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler), ${FALLBACK_FIX}.`,
       { cause },
     );
   }

@@ -42,10 +42,15 @@ if (forced !== 'js') {
     addon = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
   } catch (error) {
     if (forced === 'native') throw error;
-    process.emitWarning(
-      `${(error as Error).message} Running on the TypeScript core meanwhile.`,
-      { code: 'REFRAME_JS_FALLBACK' },
-    );
+    // One warning, its message naming the cause and this runtime's fix; `reason` (an AddonFailure)
+    // and `cause` let a 'warning' listener tell the causes apart without reading the message.
+    const load = error as Error & { reason?: string };
+    const warning = Object.assign(new Error(`${load.message} Running on the TypeScript core meanwhile.`, { cause: load.cause }), {
+      name: 'Warning',
+      code: 'REFRAME_JS_FALLBACK',
+      reason: load.reason ?? 'load-error',
+    });
+    process.emitWarning(warning);
   }
 }
 
