@@ -37,7 +37,7 @@ export class AddonLoadError extends Error {
   readonly reason: AddonFailure;
   constructor(reason: AddonFailure, message: string, options?: { cause?: unknown }) {
     super(`reframe: ${message}`, options);
-    this.name = 'Error';
+    this.name = 'AddonLoadError';
     this.reason = reason;
   }
 }
@@ -48,10 +48,10 @@ export const LOCAL_BUILD = '../../build/Release/reframe.node';
 /** The command that builds the addon from source inside an installed reframer. */
 export const BUILD_COMMAND = 'npm explore reframer -- npm run build:native';
 
-const FALLBACK_FIX = 'or set REFRAME_BACKEND=js to run the TypeScript core without this warning';
+const FALLBACK_FIX = 'Or set REFRAME_BACKEND=js to run the TypeScript core without this warning.';
 
 interface RuntimeGlobals {
-  Deno?: { permissions?: { querySync?(descriptor: { name: string }): { state: string } } };
+  Deno?: { permissions?: { querySync?(descriptor: { name: string; path?: string }): { state: string } } };
 }
 
 /** The libc of this Linux, most likely first: the prebuilds are per libc (glibc, musl). */
@@ -109,7 +109,7 @@ function resolveAddon(path: string | undefined): string {
       'unresolved',
       'the native addon does not resolve: reframer was bundled, so its addon file is not beside its code. ' +
         'Keep reframer external to the bundle (esbuild --external:reframer, and ship node_modules/reframer), ' +
-        `or set REFRAME_ADDON to the absolute path of a reframer .node file; ${FALLBACK_FIX}.`,
+        `or set REFRAME_ADDON to the absolute path of a reframer .node file. ${FALLBACK_FIX}`,
     );
   }
   const local = new URL(LOCAL_BUILD, here);
@@ -120,8 +120,8 @@ function resolveAddon(path: string | undefined): string {
   }
   throw new AddonLoadError(
     'no-prebuild',
-    `reframer ships no prebuilt native addon for ${platformName()}. Build it from source with ` +
-      `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler), ${FALLBACK_FIX}.`,
+    `no prebuilt native addon ships for ${platformName()}. Build one from source with ` +
+      `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler). ${FALLBACK_FIX}`,
   );
 }
 
@@ -135,34 +135,49 @@ function isReframerRoot(root: URL): boolean {
 }
 
 /**
+ * Deno loads an addon only with --allow-ffi, and the loader looks for it with file reads
+ * (--allow-read): without them the cause is the missing flags, whatever else is true.
+ */
+function denoPermissions(path: string | undefined): void {
+  const deno = (globalThis as RuntimeGlobals).Deno;
+  if (deno?.permissions?.querySync === undefined) return;
+  const state = (descriptor: { name: string; path?: string }): string | undefined => {
+    try {
+      return deno.permissions!.querySync!(descriptor).state;
+    } catch {
+      return undefined;
+    }
+  };
+  const here = typeof import.meta.url === 'string' && import.meta.url.startsWith('file:') ? fileURLToPath(new URL('../../', import.meta.url)) : undefined;
+  const missing = [
+    state({ name: 'ffi' }) === 'granted' ? undefined : '--allow-ffi',
+    path !== undefined || here === undefined || state({ name: 'read', path: here }) === 'granted' ? undefined : '--allow-read',
+  ].filter((flag) => flag !== undefined);
+  if (missing.length > 0) {
+    throw new AddonLoadError(
+      'deno-ffi',
+      `Deno loads native addons only with --allow-ffi (and reframer finds its addon with --allow-read): run with ${missing.join(' ')}. ${FALLBACK_FIX}`,
+    );
+  }
+}
+
+/**
  * Loads the addon (see resolveAddon for where from), under Node, Bun or Deno (with --allow-ffi).
  * Throws an AddonLoadError whose `reason` says why it could not, and whose message says what to do.
  */
 export function loadNative(path?: string): NativeAddon {
+  denoPermissions(path);
   const file = resolveAddon(path);
-  const deno = (globalThis as RuntimeGlobals).Deno;
-  if (deno !== undefined) {
-    let state: string | undefined;
-    try {
-      state = deno.permissions?.querySync?.({ name: 'ffi' }).state;
-    } catch {
-      state = undefined;
-    }
-    if (state !== undefined && state !== 'granted') {
-      throw new AddonLoadError('deno-ffi', `Deno loads native addons only with --allow-ffi: run with --allow-ffi, ${FALLBACK_FIX}.`);
-    }
-  }
   let addon: NativeMemory & { NativeEngine: NativeConstructor };
   try {
     addon = createRequire(typeof import.meta.url === 'string' ? import.meta.url : file)(file) as typeof addon;
   } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new AddonLoadError(
-      'load-error',
-      `the native addon ${file} could not be loaded: ${why}. Rebuild it from source with ` +
-        `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler), ${FALLBACK_FIX}.`,
-      { cause },
-    );
+    // Node's message goes on with the require stack: its first line says what failed.
+    const why = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
+    const fix = path !== undefined
+      ? 'REFRAME_ADDON names it: point it at a reframer .node file built for this platform, or unset it.'
+      : `Rebuild it from source with \`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler).`;
+    throw new AddonLoadError('load-error', `the native addon ${file} could not be loaded: ${why}. ${fix} ${FALLBACK_FIX}`, { cause });
   }
   const { NativeEngine } = addon;
   return { createEngine: (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options), memory: addon };

@@ -29,12 +29,21 @@ function markingBlocksDetach(): boolean {
   }
 }
 
-const forced = process.env.REFRAME_BACKEND;
+/** An environment variable; undefined where the runtime may not read it (Deno without --allow-env). */
+function env(name: string): string | undefined {
+  try {
+    return process.env[name];
+  } catch {
+    return undefined;
+  }
+}
+
+const forced = env('REFRAME_BACKEND');
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
   throw new Error(`reframe: REFRAME_BACKEND must be 'js' or 'native'; got ${JSON.stringify(forced)}`);
 }
 // REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
-const addonPath = process.env.REFRAME_ADDON;
+const addonPath = env('REFRAME_ADDON');
 
 let addon: NativeAddon | undefined;
 if (forced !== 'js') {
