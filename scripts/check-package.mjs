@@ -6,10 +6,11 @@
 //   use of `reframer`, `reframer/browser` and `reframer/polyfill`, or gets the Node entry's types;
 // - a CommonJS TypeScript project (module node16, with @types/node) cannot type-check `require`s of
 //   the package, or Node cannot run them;
+// - a shipped source map names a source that is neither inlined nor shipped;
 // - Node does not resolve `import 'reframer'` to the Node entry.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { packed, repo } from './packed.mjs';
@@ -105,7 +106,21 @@ if (run('types: CommonJS project (module node16)', process.execPath, [tsc, '-p',
   }
 }
 
-// 5. Node resolves `import 'reframer'` to the Node entry (the stream face is there).
+// 5. Every shipped source map resolves: each of its sources is inlined (sourcesContent) or shipped.
+const maps = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.js.map'));
+const unresolved = [];
+for (const map of maps) {
+  const path = join(project, 'node_modules/reframer', map.replace(/^package\//, ''));
+  const { sources, sourcesContent = [] } = JSON.parse(readFileSync(path, 'utf8'));
+  sources.forEach((source, i) => {
+    if (typeof sourcesContent[i] !== 'string' && !existsSync(join(dirname(path), source))) unresolved.push(`${map}: ${source}`);
+  });
+}
+if (maps.length === 0) unresolved.push('the tarball has no source maps (has the build changed?)');
+if (unresolved.length > 0) failures.push(`source maps that do not resolve:\n${unresolved.join('\n')}`);
+else console.log(`check-package: ${maps.length} source maps resolve: ok`);
+
+// 6. Node resolves `import 'reframer'` to the Node entry (the stream face is there).
 const esm = run('import of the package from an ES module', process.execPath, ['--input-type=module', '-e',
   "import * as reframer from 'reframer'; console.log(typeof reframer.chunkerStream, reframer.backend);"],
 { cwd: project, env: { ...process.env, REFRAME_BACKEND: 'js' } });
