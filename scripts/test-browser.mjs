@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm run test:browser`: reframe's browser build in a real browser.
 //
-// Serves dist/ (the build), web-streams-polyfill (which the WHATWG face imports; mapped with an
-// import map), a test page and generated data files from 127.0.0.1 on a random port, opens the page
-// in Debian's headless Chromium through playwright-core, and reads the checks the page made:
+// Serves dist/ (the build), web-streams-polyfill (which reframer/polyfill imports, and a check passes
+// as `streams`; mapped with an import map), a test page and generated data files from 127.0.0.1 on a
+// random port, opens the page in Debian's headless Chromium through playwright-core, and reads the checks the page made:
 // `fetch()` bodies piped through ChunkerStream, chunks() over a response body, and a Chunker.
 // Prints one line per check; exits 1 when any check fails, the page throws, or time runs out.
 import { createServer } from 'node:http';
@@ -64,6 +64,14 @@ async function inPage() {
   await check('backend is the TypeScript core', () => {
     assert(reframe.backend === 'js', `backend is ${reframe.backend}`);
     return 'js';
+  });
+
+  await check('the browser build loads no web-streams-polyfill (only reframer/polyfill does)', () => {
+    const loaded = performance.getEntriesByType('resource').map((entry) => entry.name);
+    assert(loaded.some((name) => name.endsWith('/dist/web-stream.js')), `the page's resources: ${loaded.join(', ')}`);
+    const polyfill = loaded.filter((name) => name.includes('web-streams-polyfill'));
+    assert(polyfill.length === 0, `loaded ${polyfill.join(', ')}`);
+    return `${loaded.length} modules, none of the polyfill`;
   });
 
   await check('fetch() body through ChunkerStream({ size: 188 }): every chunk in place, short tail', async () => {
@@ -140,6 +148,37 @@ async function inPage() {
     const out = (await readAll(source.pipeThrough(pair))).map((chunk) => [...chunk].join(' '));
     assert(out.join() === '0 1 2 3,4 5 6 7,8 9', `chunks ${out.join()}`);
     return out.join(' | ');
+  });
+
+  await check('without platform streams: ERR_REFRAME_NO_STREAMS, then the ponyfill once reframer/polyfill is imported', async () => {
+    const platform = { ReadableStream, WritableStream, TransformStream };
+    const stub = (on) => { for (const name of Object.keys(platform)) globalThis[name] = on ? platform[name] : undefined; };
+    let code;
+    stub(false);
+    try {
+      new ChunkerStream(2);
+    } catch (error) {
+      code = error.code;
+    } finally {
+      stub(true);
+    }
+    assert(code === 'ERR_REFRAME_NO_STREAMS', `without streams and polyfill: ${code ?? 'no error'}`);
+    await import('/dist/polyfill.js');
+    const streams = await import('web-streams-polyfill');
+    let pair;
+    stub(false);
+    try {
+      pair = new ChunkerStream(2);
+    } finally {
+      stub(true);
+    }
+    assert(pair.readable instanceof streams.ReadableStream, 'the fallback pair is not a polyfill pair');
+    const writer = pair.writable.getWriter();
+    writer.write(Uint8Array.of(1, 2, 3));
+    const { value } = await pair.readable.getReader().read();
+    assert([...value].join() === '1,2', `first chunk ${[...value].join()}`);
+    assert(new ChunkerStream(2).readable instanceof ReadableStream, 'platform streams no longer come first');
+    return `${code}, then a polyfill pair`;
   });
 
   await check('chunks() over a response body (batch): every chunk in place', async () => {

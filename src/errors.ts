@@ -1,5 +1,5 @@
 /** Error codes of reframe (SPEC.md): stable, safe to branch on. */
-export type ReframeErrorCode = 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL';
+export type ReframeErrorCode = 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL' | 'ERR_REFRAME_NO_STREAMS';
 
 /** An error with one of reframe's codes. `tail`, when present, holds samples that could not be handed out. */
 export interface ReframeError extends Error {
@@ -52,4 +52,16 @@ export function tailError(tail: ArrayBufferView, samples: number, size: number):
     'ERR_REFRAME_TAIL',
   );
   return Object.assign(error, { tail });
+}
+
+/**
+ * A ChunkerStream on a platform without WHATWG streams, with no `streams` option and no fallback
+ * registered: the browser build does not load web-streams-polyfill by itself (`reframer/polyfill` does).
+ */
+export function noStreamsError(): Error {
+  return coded(
+    new Error("reframe: this platform has no WHATWG streams (ReadableStream, WritableStream); import 'reframer/polyfill' " +
+      "once to build ChunkerStream on web-streams-polyfill's ponyfill, or pass an implementation as the `streams` option"),
+    'ERR_REFRAME_NO_STREAMS',
+  );
 }

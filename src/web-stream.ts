@@ -1,8 +1,8 @@
 // The WHATWG face: a { readable, writable } pair that moves chunks, honours backpressure inside a
 // burst and routes errors. All framing happens in the Reframer. No `node:` imports and no Buffer:
 // browsers load this file too.
-import * as ponyfill from 'web-streams-polyfill';
-import { optionError } from './errors.js';
+import type * as ponyfill from 'web-streams-polyfill';
+import { noStreamsError, optionError } from './errors.js';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { Reframer, batchChunks } from './reframer.js';
@@ -18,7 +18,10 @@ export interface StreamsImplementation {
 
 /** The second argument of `new ChunkerStream(options, init)`. */
 export interface ChunkerStreamInit {
-  /** Build the pair on this implementation (default: the platform's, else web-streams-polyfill). */
+  /**
+   * Build the pair on this implementation (default: the platform's; where it has none, the one
+   * `import 'reframer/polyfill'` registered: web-streams-polyfill's ponyfill).
+   */
   streams?: StreamsImplementation;
   /**
    * Chunks the readable side queues before it stops producing (default 16). One engine call
@@ -45,11 +48,23 @@ export type WebWritableOf<S, W> = [S] extends [Polyfill] ? ponyfill.WritableStre
 
 const DEFAULT_HIGH_WATER_MARK = 16;
 
+// What a pair falls back on where the platform has no streams: set only by `reframer/polyfill`
+// (src/polyfill.ts), so that the polyfill is bundled only by apps that import it.
+let fallback: StreamsImplementation | undefined;
+
+/** Registers the implementation pairs fall back on where the platform has no streams (internal). */
+export function useFallbackStreams(streams: StreamsImplementation): void {
+  fallback = streams;
+}
+
 function pickStreams(streams: StreamsImplementation | undefined): StreamsImplementation {
   if (streams === undefined) {
     const platform = globalThis as Partial<StreamsImplementation>;
-    return typeof platform.ReadableStream === 'function' && typeof platform.WritableStream === 'function'
-      ? (platform as StreamsImplementation) : ponyfill;
+    if (typeof platform.ReadableStream === 'function' && typeof platform.WritableStream === 'function') {
+      return platform as StreamsImplementation;
+    }
+    if (fallback !== undefined) return fallback;
+    throw noStreamsError();
   }
   if (typeof streams !== 'object' || streams === null ||
       typeof streams.ReadableStream !== 'function' || typeof streams.WritableStream !== 'function') {
@@ -99,7 +114,11 @@ export class ChunkerStream<
   #parked: (() => void) | undefined; // a pull waiting for the next burst: the stream is "pulling"
   #failure: { error: unknown } | undefined; // errors the readable side once its queue is read
 
-  /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
+  /**
+   * @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options; Error with
+   * `code: 'ERR_REFRAME_NO_STREAMS'` where the platform has no streams, none was passed as `streams`
+   * and `reframer/polyfill` was not imported.
+   */
   constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init: ChunkerStreamInit & { streams?: S } = {}) {
     const resolved = resolveOptions(options);
     const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = init;

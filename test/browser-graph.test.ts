@@ -122,12 +122,29 @@ describe('the browser build', () => {
     expect(found).toMatch(/Node global process/);
   });
 
-  it('is what package.json gives bundlers and browsers (the "browser" condition, before "default")', () => {
+  it('does not load web-streams-polyfill: only reframer/polyfill does', () => {
+    const { files } = problems(resolve(repo, 'src/browser.ts'));
+    expect(files.filter((file) => file.includes('web-streams-polyfill'))).toEqual([]);
+    // The walk follows package imports: from the polyfill entry it reaches the polyfill.
+    const polyfill = problems(resolve(repo, 'src/polyfill.ts'));
+    expect(polyfill.files.some((file) => file.includes('node_modules/web-streams-polyfill/'))).toBe(true);
+    expect(polyfill.problems).toEqual([]);
+  });
+
+  it('is what package.json gives browsers and bundlers ("browser", and "default" after the runtimes)', () => {
     const root = pkg.exports['.'] as Record<string, unknown>;
-    const keys = Object.keys(root);
-    expect(keys).toContain('browser');
-    expect(keys.indexOf('browser')).toBeLessThan(keys.indexOf('default'));
-    expect(root.browser).toEqual({ types: './dist/browser.d.ts', default: './dist/browser.js' });
-    expect(Object.keys(root.browser as object)[0]).toBe('types');
+    const browser = { types: './dist/browser.d.ts', default: './dist/browser.js' };
+    const node = {
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+    };
+    // Bun and Deno first (by name, whatever else they match), then browsers, then Node, then the rest.
+    expect(Object.keys(root)).toEqual(['bun', 'deno', 'browser', 'node', 'default']);
+    expect(root.browser).toEqual(browser);
+    expect(root.default).toEqual(browser);
+    // The runtimes get the Node entry (the native core), for import and (through require(esm)) require.
+    expect(root.node).toEqual(node);
+    expect(root.bun).toEqual(node);
+    expect(root.deno).toEqual(node);
   });
 });

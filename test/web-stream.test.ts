@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as polyfill from 'web-streams-polyfill';
 import { ChunkerStream, type ChunkerOptions, type SampleType, type StreamsImplementation } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
@@ -103,24 +103,6 @@ describe.each(CORES)('$backend core', (core) => {
     const pair = new ChunkerStream(4, { streams: polyfill });
     expect(pair.readable).toBeInstanceOf(polyfill.ReadableStream);
     expect(pair.readable).not.toBeInstanceOf(globalThis.ReadableStream);
-  });
-
-  it('falls back to the polyfill where the platform has no streams', async () => {
-    vi.stubGlobal('ReadableStream', undefined);
-    vi.stubGlobal('WritableStream', undefined);
-    vi.stubGlobal('TransformStream', undefined);
-    let pair: ChunkerStream;
-    try {
-      pair = new ChunkerStream(2);
-    } finally {
-      vi.unstubAllGlobals();
-    }
-    expect(pair.readable).toBeInstanceOf(polyfill.ReadableStream);
-    expect(pair.writable).toBeInstanceOf(polyfill.WritableStream);
-    const writer = pair.writable.getWriter();
-    const reader = pair.readable.getReader();
-    await writer.write(bytes(2));
-    expect(Array.from((await reader.read()).value!)).toEqual([0, 1]);
   });
 
   it.each([

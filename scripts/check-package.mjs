@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// CI: the packed package (scripts/packed.mjs) as its users meet it. Fails when
+// - @arethetypeswrong/cli finds a problem in any entry under node10, node16 (CJS and ESM) or bundler;
+// - publint (strict, suggestions included) has anything to say about the tarball;
+// - a TypeScript browser project (moduleResolution bundler, no @types/node) cannot type-check its
+//   use of `reframer`, `reframer/browser` and `reframer/polyfill`, or gets the Node entry's types;
+// - a CommonJS TypeScript project (module node16, with @types/node) cannot type-check `require`s of
+//   the package, or Node cannot run them;
+// - a shipped source map names a source that is neither inlined nor shipped;
+// - Node does not resolve `import 'reframer'` to the Node entry.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { packed, repo } from './packed.mjs';
+
+const { project, tarball } = packed(['web-streams-polyfill', 'typescript', '@types/node']);
+const failures = [];
+const run = (what, command, args, options = {}) => {
+  try {
+    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    console.log(`check-package: ${what}: ok`);
+    return out;
+  } catch (error) {
+    failures.push(`${what}:\n${error.stdout ?? ''}${error.stderr ?? ''}`.trimEnd());
+    return undefined;
+  }
+};
+
+// 1. attw: every entry under every resolution mode (the default, strict profile).
+run('attw', process.execPath, [join(repo, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--format', 'table-flipped']);
+
+// 2. publint on the tarball's own files.
+const bytes = readFileSync(tarball);
+const { messages, pkg } = await publint({
+  pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+  level: 'suggestion', strict: true,
+});
+if (messages.length === 0) console.log('check-package: publint: ok');
+for (const message of messages) failures.push(`publint ${message.type} ${message.code}: ${formatMessage(message, pkg)}`);
+
+const tsc = join(project, 'node_modules/typescript/bin/tsc');
+
+// 3. A browser project: DOM types, no @types/node (types: []), bundler resolution.
+const browser = join(project, 'browser-app');
+mkdirSync(browser);
+writeFileSync(join(browser, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: {
+    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'],
+    types: [], strict: true, noEmit: true, skipLibCheck: false,
+  },
+  include: ['main.ts'],
+}));
+writeFileSync(join(browser, 'main.ts'), `
+import 'reframer/polyfill';
+import { Chunker, ChunkerStream, chunks, backend, type ChunkerOptions, type ReframeErrorCode } from 'reframer';
+import * as browserEntry from 'reframer/browser';
+// The browser types: the Node stream face is not there.
+// @ts-expect-error chunkerStream is the Node entry's
+import { chunkerStream } from 'reframer';
+
+const options: ChunkerOptions<'float32'> = { size: 4, type: 'float32' };
+const chunker = new Chunker(options);
+const out: Float32Array[] = chunker.push(new Float32Array(8));
+const pair: ReadableWritablePair<Uint8Array, ArrayBufferView | ArrayBuffer> = new ChunkerStream(188);
+const body = new ReadableStream<Uint8Array>().pipeThrough(new ChunkerStream({ size: 188, batch: true }));
+const batches: ReadableStream<Uint8Array[]> = body;
+const which: 'native' | 'js' = backend;
+const code: ReframeErrorCode = 'ERR_REFRAME_NO_STREAMS';
+async function loop(source: AsyncIterable<Uint8Array>): Promise<number> {
+  let n = 0;
+  for await (const chunk of chunks(source, 64)) n += chunk.length;
+  return n;
+}
+export { out, pair, batches, which, code, loop, browserEntry, chunkerStream };
+`);
+run('types: browser project without @types/node (moduleResolution bundler)', process.execPath, [tsc, '-p', browser]);
+
+// 4. A CommonJS project under module node16: types for require, and require itself (Node ≥ 20.19).
+const cjs = join(project, 'cjs-app');
+mkdirSync(cjs);
+writeFileSync(join(cjs, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+writeFileSync(join(cjs, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: {
+    target: 'es2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022'], types: ['node'],
+    strict: true, skipLibCheck: false, outDir: 'out',
+  },
+  include: ['main.cts'],
+}));
+writeFileSync(join(cjs, 'main.cts'), `
+import { Chunker, chunkerStream, backend } from 'reframer';
+import { ChunkerStream } from 'reframer/browser';
+import 'reframer/polyfill';
+const chunks: Uint8Array[] = new Chunker(4).push(new Uint8Array(9));
+const transform: import('node:stream').Transform = chunkerStream(4);
+const pair = new ChunkerStream(4);
+console.log(JSON.stringify({ chunks: chunks.length, backend, transform: typeof transform.write, pair: typeof pair.readable }));
+`);
+if (run('types: CommonJS project (module node16)', process.execPath, [tsc, '-p', cjs]) !== undefined) {
+  // REFRAME_BACKEND=js: the scratch copy has no addon build; which core loads is not this check's business.
+  const out = run('require() of the package from CommonJS', process.execPath, [join(cjs, 'out/main.cjs')],
+    { cwd: cjs, env: { ...process.env, REFRAME_BACKEND: 'js' } });
+  if (out !== undefined && out.trim() !== JSON.stringify({ chunks: 2, backend: 'js', transform: 'function', pair: 'object' })) {
+    failures.push(`require() of the package from CommonJS printed ${out.trim()}`);
+  }
+}
+
+// 5. Every shipped source map resolves: each of its sources is inlined (sourcesContent) or shipped.
+const maps = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.js.map'));
+const unresolved = [];
+for (const map of maps) {
+  const path = join(project, 'node_modules/reframer', map.replace(/^package\//, ''));
+  const { sources, sourcesContent = [] } = JSON.parse(readFileSync(path, 'utf8'));
+  sources.forEach((source, i) => {
+    if (typeof sourcesContent[i] !== 'string' && !existsSync(join(dirname(path), source))) unresolved.push(`${map}: ${source}`);
+  });
+}
+if (maps.length === 0) unresolved.push('the tarball has no source maps (has the build changed?)');
+if (unresolved.length > 0) failures.push(`source maps that do not resolve:\n${unresolved.join('\n')}`);
+else console.log(`check-package: ${maps.length} source maps resolve: ok`);
+
+// 6. Node resolves `import 'reframer'` to the Node entry (the stream face is there).
+const esm = run('import of the package from an ES module', process.execPath, ['--input-type=module', '-e',
+  "import * as reframer from 'reframer'; console.log(typeof reframer.chunkerStream, reframer.backend);"],
+{ cwd: project, env: { ...process.env, REFRAME_BACKEND: 'js' } });
+if (esm !== undefined && esm.trim() !== 'function js') failures.push(`import of the package from an ES module printed ${esm.trim()}`);
+
+if (failures.length > 0) {
+  for (const failure of failures) console.error(`check-package: ${failure}`);
+  console.error(`check-package: the scratch project is kept in ${project}`);
+  process.exit(1);
+}
+console.log(`check-package: ok (the tarball: ${readFileSync(tarball).byteLength} B)`);
+rmSync(project, { recursive: true, force: true });
