@@ -29,12 +29,25 @@ function markingBlocksDetach(): boolean {
   }
 }
 
-const forced = process.env.REFRAME_BACKEND;
+/**
+ * An environment variable; undefined where it is unset or unreadable. Deno without `--allow-env`
+ * throws NotCapable on any read: the package must still import there (on the TypeScript core, as the
+ * addon cannot load without `--allow-ffi` either), so an unreadable variable counts as unset.
+ */
+function env(name: string): string | undefined {
+  try {
+    return process.env[name];
+  } catch {
+    return undefined;
+  }
+}
+
+const forced = env('REFRAME_BACKEND');
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
   throw new Error(`reframe: REFRAME_BACKEND must be 'js' or 'native'; got ${JSON.stringify(forced)}`);
 }
 // REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
-const addonPath = process.env.REFRAME_ADDON;
+const addonPath = env('REFRAME_ADDON');
 
 let addon: NativeAddon | undefined;
 if (forced !== 'js') {
