@@ -14,6 +14,12 @@ cd "$(dirname "$0")/.."
 export NO_COLOR=1
 [ -f dist/index.js ] || npx tsc -p tsconfig.build.json
 bun=node_modules/.bin/bun
+if ! "$bun" --version >/dev/null 2>&1; then
+  # npm skipped bun's postinstall (which moves the binary over a placeholder; npm 12 runs only approved
+  # install scripts): the binary is still in the platform's package.
+  bun=$(ls node_modules/@oven/bun-*/bin/bun 2>/dev/null | head -n 1)
+  [ -n "$bun" ] || { echo "test:runtimes: no bun binary in node_modules (run npm ci)"; exit 1; }
+fi
 deno=node_modules/.bin/deno
 failed=0
 run() {
