@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Major version → the exact version fetched (pinned, so every run measures the same binary). */
-export const NODE_VERSIONS = { 26: '26.12.1' };
+export const NODE_VERSIONS = { 20: '20.20.2', 22: '22.22.0', 24: '24.11.1', 26: '26.12.1' };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

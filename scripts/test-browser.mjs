@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm run test:browser`: reframe's browser build in a real browser.
+// `npm run test:browser [-- chromium|firefox]`: reframe's browser build in real browsers.
 //
 // Serves dist/ (the build), web-streams-polyfill (which reframer/polyfill imports, and a check passes
 // as `streams`; mapped with an import map), a test page and generated data files from 127.0.0.1 on a
-// random port, opens the page in Debian's headless Chromium through playwright-core, and reads the checks the page made:
+// random port, opens the page in Debian's headless Chromium (through playwright-core) and Debian's
+// Firefox ESR (through puppeteer-core over WebDriver BiDi), one after the other, and reads the checks
+// the page made:
 // `fetch()` bodies piped through ChunkerStream, chunks() over a response body, and a Chunker.
 // Prints one line per check; exits 1 when any check fails, the page throws, or time runs out.
 import { createServer } from 'node:http';
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,7 +22,8 @@ const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
-const DEADLINE_MS = 90_000; // the whole run, browser start included
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const DEADLINE_MS = 180_000; // the whole run, both browsers' start included
 const PAGE_MS = 45_000; // the page's checks
 const MAX_DATA = 16 << 20; // the largest data file the server makes
 
@@ -288,27 +292,69 @@ function serve(request, response) {
   response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
 }
 
-async function main() {
-  if (!statSync(join(repo, 'dist', 'browser.js'), { throwIfNoEntry: false })) {
-    throw new Error('dist/browser.js is missing: run `npm run build` first');
-  }
-  if (!statSync(CHROMIUM, { throwIfNoEntry: false })) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  const server = createServer(serve);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const profile = mkdtempSync(join(tmpdir(), 'reframe-chromium-'));
-  let context;
+/**
+ * The browsers, each driven by its own client: Chromium by playwright-core over CDP, Firefox by
+ * puppeteer-core over WebDriver BiDi. Both are Debian's packages: nothing is downloaded. `open()`
+ * gives the first page, `version`, and `close()`.
+ */
+const BROWSERS = {
+  chromium: {
+    path: CHROMIUM,
+    install: 'apt-get install -y chromium (or set CHROMIUM_PATH)',
+    async open() {
+      const profile = mkdtempSync(join(tmpdir(), 'reframe-chromium-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        headless: true,
+        timeout: 30_000,
+      }).catch((error) => {
+        rmSync(profile, { recursive: true, force: true });
+        throw error;
+      });
+      return {
+        page: context.pages()[0] ?? await context.newPage(),
+        version: `Chromium ${context.browser()?.version() ?? 'unknown version'}`,
+        waitFor: (page, fn) => page.waitForFunction(fn, undefined, { timeout: PAGE_MS }),
+        close: async () => {
+          await context.close().catch(() => undefined);
+          rmSync(profile, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  firefox: {
+    path: FIREFOX,
+    install: 'apt-get install -y firefox-esr (or set FIREFOX_PATH)',
+    async open() {
+      // puppeteer-core makes (and removes) a profile of its own, with prefs that keep Firefox off
+      // the network (updates, telemetry, remote settings).
+      const browser = await puppeteer.launch({
+        browser: 'firefox',
+        protocol: 'webDriverBiDi',
+        executablePath: FIREFOX,
+        headless: true,
+        timeout: 30_000,
+      });
+      return {
+        page: (await browser.pages())[0] ?? await browser.newPage(),
+        version: (await browser.version()).replace('firefox/', 'Firefox '),
+        waitFor: (page, fn) => page.waitForFunction(fn, { timeout: PAGE_MS }),
+        close: () => browser.close().catch(() => undefined),
+      };
+    },
+  },
+};
+
+/** Runs the page's checks in one browser; prints one line per check; true when all passed. */
+async function runIn(name, origin) {
+  const started = performance.now();
+  const { path, install, open } = BROWSERS[name];
+  if (!statSync(path, { throwIfNoEntry: false })) throw new Error(`${path} is missing: ${install}`);
   const problems = [];
+  const browser = await open();
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      timeout: 30_000,
-    });
-    const page = context.pages()[0] ?? await context.newPage();
+    const { page, version, waitFor } = browser;
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
@@ -319,23 +365,48 @@ async function main() {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
     });
     await page.goto(`${origin}/`, { timeout: 15_000 });
-    await page.waitForFunction(() => window.__reframe !== undefined, undefined, { timeout: PAGE_MS });
+    await waitFor(page, () => window.__reframe !== undefined);
     const results = await Promise.race([
       page.evaluate(() => window.__reframe),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`the page's checks took over ${PAGE_MS / 1000} s`)), PAGE_MS).unref()),
     ]);
-    const version = context.browser()?.version() ?? 'unknown version';
-    for (const { name, ok, detail } of results) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
+    for (const { name: check, ok, detail } of results) console.log(`${ok ? 'ok  ' : 'FAIL'} ${check}: ${detail}`);
     for (const problem of problems) console.log(`FAIL ${problem}`);
     const failed = results.filter((r) => !r.ok).length + problems.length;
-    const seconds = (performance.now() / 1000).toFixed(1); // since this process started
-    console.log(`browser test (Chromium ${version}): ${results.length - failed} of ${results.length} checks passed, ` +
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`browser test (${version}): ${results.length - failed} of ${results.length} checks passed, ` +
       `${problems.length} page problems, in ${seconds} s`);
     return failed === 0 && results.length > 0;
   } finally {
-    await context?.close().catch(() => undefined);
+    await browser.close();
+  }
+}
+
+async function main() {
+  if (!statSync(join(repo, 'dist', 'browser.js'), { throwIfNoEntry: false })) {
+    throw new Error('dist/browser.js is missing: run `npm run build` first');
+  }
+  const names = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(BROWSERS);
+  for (const name of names) {
+    if (!Object.hasOwn(BROWSERS, name)) throw new Error(`unknown browser ${name}: give ${Object.keys(BROWSERS).join(' or ')}`);
+  }
+  const server = createServer(serve);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  try {
+    let passed = true;
+    for (const name of names) {
+      try {
+        if (!await runIn(name, origin)) passed = false;
+      } catch (error) {
+        console.log(`FAIL ${name}: ${error.stack ?? error}`);
+        passed = false;
+      }
+    }
+    return passed;
+  } finally {
+    server.closeAllConnections();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -29,7 +29,11 @@ function markingBlocksDetach(): boolean {
   }
 }
 
-/** An environment variable; undefined where the runtime may not read it (Deno without --allow-env). */
+/**
+ * An environment variable; undefined where it is unset or unreadable. Deno without `--allow-env`
+ * throws NotCapable on any read: the package must still import there (on the TypeScript core, as the
+ * addon cannot load without `--allow-ffi` either), so an unreadable variable counts as unset.
+ */
 function env(name: string): string | undefined {
   try {
     return process.env[name];
