@@ -14,7 +14,10 @@ import { pathToFileURL } from 'node:url';
 
 // reframer as the current directory's project resolves it (this script may live elsewhere).
 const entry = createRequire(pathToFileURL(`${process.cwd()}/`)).resolve('reframer');
-const reframer = await import(pathToFileURL(entry).href);
+// require.resolve picks the package's "require" entry (dist/index.cjs, which re-exports the ES module
+// through require(esm)); imported, a CommonJS module's exports are its default.
+const loaded = await import(pathToFileURL(entry).href);
+const reframer = typeof loaded.Chunker === 'function' ? loaded : loaded.default;
 const { backend, Chunker, chunkerStream, ChunkerStream, chunks } = reframer;
 
 const bursts = () => [Uint8Array.of(0, 1, 2, 3, 4, 5), Uint8Array.of(6), Uint8Array.of(7, 8, 9)];
