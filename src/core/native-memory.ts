@@ -1,6 +1,6 @@
 // Output memory on the native core (Node): slabs the addon owns (native/memory.h), handed out as
 // external ArrayBuffers and taken back once V8 frees them; JavaScript's own allocation whenever the
-// addon says no. See README › Memory for what is kept and when it is released.
+// addon says no. README › Output memory on the native core says what is kept and when it is released.
 import { Buffer } from 'node:buffer';
 
 /** After this long without an allocation, the pool's free slabs are freed. */
@@ -49,7 +49,7 @@ const SMALLEST = 4096;
 
 /**
  * The addon's memory, per thread (each worker loads the addon and gets its own allocator over the
- * process's one pool). Free slabs (at most 32 MiB in the process) are freed once this thread has
+ * process's one pool). Free slabs (at most 128 MiB in the process) are freed once this thread has
  * allocated nothing for IDLE_TRIM_MS.
  */
 export function nativeAllocator(memory: NativeMemory): Allocator {
@@ -79,8 +79,10 @@ export function nativeAllocator(memory: NativeMemory): Allocator {
     sinceTurn = 0;
     turnWatch = false;
   };
+  const fallback = (bytes: number, zero: boolean): Uint8Array =>
+    zero ? jsAllocator.allocZeroed(bytes) : jsAllocator.alloc(bytes);
   const take = (bytes: number, zero: boolean): Uint8Array => {
-    if (bytes < SMALLEST) return zero ? jsAllocator.allocZeroed(bytes) : jsAllocator.alloc(bytes);
+    if (bytes < SMALLEST) return fallback(bytes, zero);
     allocations++;
     if (timer === undefined) arm();
     sinceTurn += bytes;
@@ -88,7 +90,7 @@ export function nativeAllocator(memory: NativeMemory): Allocator {
       turnWatch = true;
       setImmediate(turned).unref();
     }
-    return memory.alloc(bytes, zero) ?? (zero ? jsAllocator.allocZeroed(bytes) : jsAllocator.alloc(bytes));
+    return memory.alloc(bytes, zero) ?? fallback(bytes, zero);
   };
   return {
     alloc: (bytes) => take(bytes, false),
