@@ -1,6 +1,6 @@
 // Output memory on the native core (Node): slabs the addon owns (native/memory.h), handed out as
 // external ArrayBuffers and taken back once V8 frees them; JavaScript's own allocation whenever the
-// addon says no. README › Output memory on the native core says what is kept and when it is released.
+// addon says no. docs/performance.md › Output memory on the native core says what is kept and when it is released.
 import { Buffer } from 'node:buffer';
 
 /** After this long without an allocation, the pool's free slabs are freed. */
