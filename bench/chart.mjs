@@ -39,8 +39,9 @@ const OTHER_PEER_FILLS = ['#F0E442', '#000000', '#999999'];
 const LIMITS = [
   { id: 'limit-copy', label: 'limit (a)', legend: 'limit (a): copy each byte once, nothing else', fill: 'url(#hatch)', stroke: '#444444' },
   { id: 'limit-c-node', label: 'limit (c), Node', legend: 'limit (c): a Node Transform that copies once into reused memory, a view per chunk', fill: '#ffffff', stroke: '#444444' },
+  { id: 'limit-c-web', label: 'limit (c), WHATWG', legend: 'limit (c), WHATWG: the same through a TransformStream (the WHATWG face\'s ceiling)', fill: '#ffffff', stroke: '#009E73' },
 ];
-// The rest of a spread run (the TS core of the WHATWG face and Chunker.push, the other limits) stays in its tables.
+// The rest of a spread run (the TS core of the WHATWG face and Chunker.push, limit (c) sync) stays in its tables.
 const NOT_PEERS = /^(reframe|limit|floor|ref)-/;
 
 const seriesId = (cell) => (cell.backend ? `${cell.contestant}:${cell.backend}` : cell.contestant);
@@ -242,7 +243,7 @@ function drawLabels({ groups, rows }) {
     labels.push(el('line', { x1: PAD, x2: WIDTH - PAD, y1: head + 0.5, y2: head + 0.5, stroke: '#dddddd' }));
     labels.push(el('text', { x: PAD, y: head + 13, 'font-size': 11, 'data-cell': cell },
       el('tspan', { 'font-weight': 'bold' }, escapeXml(cellName(cell))),
-      what ? el('tspan', { fill: '#555555' }, escapeXml(` (${what})`)) : ''));
+      what ? el('tspan', { fill: '#555555' }, escapeXml(`\u00a0(${what})`)) : ''));
   }
   for (const row of rows) {
     labels.push(text({ x: PAD + LABEL_W - 6, y: row.y + BAR_H - 1, 'font-size': 10, 'text-anchor': 'end', fill: '#333333', class: 'row-label', 'data-series': row.series.id, 'data-cell': row.cell }, row.series.label));

@@ -83,7 +83,7 @@ const runs = [
     ['file', 4096, 'reframe-web', 'js', [50, 60, 70]], // not charted
     ['file', 4096, 'block-stream2', undefined, [100, 120, 90]],
     ['file', 4096, 'limit-copy', undefined, [10000, 12000, 11000]],
-    ['file', 4096, 'limit-c-web', undefined, [700, 800, 900]], // not charted
+    ['file', 4096, 'limit-c-push', undefined, [700, 800, 900]], // not charted (limit (c) sync)
     ['socket', 64, 'reframe-node', 'native', [600, 700, 800]],
     ['socket', 64, 'a-peer', undefined, [30, 40, 50], PEER_NAME],
   ]),
