@@ -1,9 +1,27 @@
-/** Error codes of reframe (SPEC.md): stable, safe to branch on. */
+/**
+ * Error codes of reframe (SPEC.md): stable, safe to branch on.
+ *
+ * - `ERR_REFRAME_OPTION`: a bad option (a TypeError for a value of the wrong kind, a RangeError for
+ *   one out of range), thrown at construction or at the `chunks()` call; nothing is coerced.
+ * - `ERR_REFRAME_INPUT`: a TypeError for a burst that cannot be re-framed (not bytes nor samples of
+ *   the option's type, or its buffer detached or shrunk before it was read), a `chunks()` source that
+ *   is not iterable, or a stream that ended inside a sample (then `tail` holds the whole samples
+ *   before it, if any; `tail: 'drop'` discards the stray bytes instead).
+ * - `ERR_REFRAME_TAIL`: `tail: 'error'` and the stream ended with a partial chunk: `tail` holds a
+ *   copy of its samples, so nothing is lost silently.
+ * - `ERR_REFRAME_NO_STREAMS`: `new ChunkerStream()` on a platform without WHATWG streams, with no
+ *   `streams` option, before anything imported `reframer/polyfill`.
+ */
 export type ReframeErrorCode = 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL' | 'ERR_REFRAME_NO_STREAMS';
 
 /** An error with one of reframe's codes. `tail`, when present, holds samples that could not be handed out. */
 export interface ReframeError extends Error {
+  /** Which error this is: branch on it, never on the message. */
   code: ReframeErrorCode;
+  /**
+   * With `ERR_REFRAME_TAIL`, a copy of the samples of the partial chunk; with `ERR_REFRAME_INPUT` at
+   * the end of a stream that ended inside a sample, the whole samples before the stray bytes.
+   */
   tail?: ArrayBufferView;
 }
 

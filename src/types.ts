@@ -17,6 +17,7 @@ export type ChunkOf<T extends SampleType> =
   : T extends 'biguint64' ? BigUint64Array
   : never;
 
+/** Any chunk: the typed array of one of the sample types (`ChunkOf<SampleType>`). */
 export type AnyChunk =
   | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array
   | Float32Array | Float64Array | BigInt64Array | BigUint64Array;

@@ -11,8 +11,11 @@ import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A WHATWG streams implementation: the platform's (`globalThis`), the polyfill's, or any other. */
 export interface StreamsImplementation {
+  /** Its `ReadableStream` class: a pair's readable side is one. */
   readonly ReadableStream: abstract new (...args: any[]) => unknown;
+  /** Its `WritableStream` class: a pair's writable side is one. */
   readonly WritableStream: abstract new (...args: any[]) => unknown;
+  /** Its `TransformStream` class (a pair is built from the other two). */
   readonly TransformStream: abstract new (...args: any[]) => unknown;
 }
 
@@ -36,7 +39,7 @@ export interface ChunkerStreamInit {
 /** What a ChunkerStream's readable side hands out: a chunk, or with `batch: true` an array of chunks. */
 export type WebItemOf<T extends SampleType, B extends boolean> = B extends true ? ChunkOf<T>[] : ChunkOf<T>;
 
-/** What its writable side takes: raw bytes, or typed samples of the option's element type. */
+/** What a ChunkerStream's writable side takes: raw bytes, or typed samples of the option's element type. */
 export type WebBurst = ArrayBufferView | ArrayBufferLike;
 
 // The pair's types follow `streams`: the polyfill's classes for the polyfill, the platform's otherwise.
@@ -95,7 +98,9 @@ export class ChunkerStream<
   B extends boolean = false,
   S extends StreamsImplementation | undefined = StreamsImplementation | undefined,
 > {
+  /** The side chunks are read from: one chunk per item, or with `batch: true` an array of chunks. */
   readonly readable: WebReadableOf<S, WebItemOf<T, B>>;
+  /** The side bursts are written to: raw bytes, or typed samples of the option's element type. */
   readonly writable: WebWritableOf<S, WebBurst>;
   readonly #reframer: Reframer;
   readonly #highWaterMark: number; // production stops once the queue holds this many chunks
