@@ -1,5 +1,5 @@
 /**
- * Error codes of reframe (SPEC.md): stable, safe to branch on.
+ * Error codes of reframe: stable, safe to branch on.
  *
  * - `ERR_REFRAME_OPTION`: a bad option (a TypeError for a value of the wrong kind, a RangeError for
  *   one out of range), thrown at construction or at the `chunks()` call; nothing is coerced.

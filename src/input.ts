@@ -5,7 +5,7 @@
 import { describe, inputError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
-/** What a face accepts as one burst (strings only where SPEC allows them). */
+/** What a face accepts as one burst (strings on the Node face and `chunks()`, for `uint8`). */
 export type Burst = ArrayBufferView | ArrayBufferLike | string;
 
 type Getter<T> = (this: unknown) => T;

@@ -37,7 +37,7 @@ interface Work {
 }
 
 /**
- * A `stream.Transform` that re-frames bursts into fixed-size chunks (SPEC "Faces"). Its readable
+ * A `stream.Transform` that re-frames bursts into fixed-size chunks. Its readable
  * side is in object mode: one chunk per item (an array of chunks with `batch`), never glued.
  * One huge write is produced lazily, as the consumer reads, so only about a high-water mark of
  * chunks is alive at a time.

@@ -5,7 +5,7 @@ import { SAMPLE_TYPES, type SampleType, type SampleTypeInfo } from './types.js';
 /** What the end of the stream does with a last, incomplete chunk. */
 export type TailPolicy = 'emit' | 'pad' | 'drop' | 'error';
 
-/** Options shared by every face (SPEC.md "Options"). */
+/** Options shared by every face. */
 export interface ChunkerOptions<T extends SampleType = SampleType> {
   /** Samples per chunk (integer ≥ 1). */
   size: number;

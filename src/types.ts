@@ -1,4 +1,4 @@
-/** Sample types (SPEC `type`): each names the typed array its chunks come in. */
+/** Sample types (the `type` option): each names the typed array its chunks come in. */
 export type SampleType =
   | 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32'
   | 'float32' | 'float64' | 'bigint64' | 'biguint64' | 'complex64' | 'complex128';

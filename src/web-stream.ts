@@ -87,7 +87,7 @@ interface Work {
 }
 
 /**
- * A WHATWG `{ readable, writable }` pair re-framing bursts into fixed-size chunks (SPEC "Faces"):
+ * A WHATWG `{ readable, writable }` pair re-framing bursts into fixed-size chunks:
  * `response.body.pipeThrough(new ChunkerStream({ size: 188 }))`. Chunks are produced as the
  * readable side's queue has room, so one huge write keeps only about `highWaterMark` chunks alive
  * (and at most one engine call's 64 KiB of bytes written ahead); its promise settles once the whole
