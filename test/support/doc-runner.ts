@@ -12,12 +12,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import { STANDIN_DECLARATIONS, writeStandinFiles } from './doc-standins.mjs';
 import { normalizeOutput, type RunnableBlock } from './markdown-blocks.js';
+import { TIME_SCALE } from './util.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = `${pathToFileURL(fileURLToPath(new URL('./doc-standins.mjs', import.meta.url))).href}?install`;
 
-/** The time bound of one block's process, in ms. */
-export const RUN_TIMEOUT = 15_000;
+/** The time bound of one block's process, in ms (stretched under test:asan, as every bound is). */
+export const RUN_TIMEOUT = 15_000 * TIME_SCALE;
 
 export interface BlockRun {
   /** The core the process ran on ('native' or 'js', its REFRAME_BACKEND). */
@@ -52,7 +53,8 @@ export class DocSandbox {
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reframe-docs-'));
     fs.mkdirSync(path.join(this.dir, 'node_modules'));
-    fs.symlinkSync(ROOT, path.join(this.dir, 'node_modules', 'reframer'), 'dir');
+    // 'junction': a directory link Windows makes without privileges; elsewhere the type is ignored.
+    fs.symlinkSync(ROOT, path.join(this.dir, 'node_modules', 'reframer'), 'junction');
   }
 
   /** Runs `block` in a fresh working directory with the stand-ins, as `node --import doc-standins.mjs?install <block>`. */
