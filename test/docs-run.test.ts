@@ -30,9 +30,10 @@
 //     recording.ts  1,000 such MPEG-TS packets (188,000 bytes)
 //     samples.cf32  8,192 complex64 samples (float32 re, im; 65,536 bytes), sample n = (cos 2πn/64, sin 2πn/64)
 //     input.bin     100,000 bytes, byte k = (k · 31 + 7) & 0xff
-// - Each block runs in its own Node process (this Node), within 15 s, on each core this machine has
-//   (REFRAME_BACKEND=native, then =js), and fails on a non-zero exit, anything on stderr, or stdout
-//   other than its output block. A stack trace's line numbers are the markdown file's.
+// - Each block runs in its own Node process (this Node), within 15 s, once on each core this machine
+//   has (REFRAME_BACKEND=native and =js, side by side), and fails on a non-zero exit, anything on
+//   stderr (a warning too), or stdout other than its output block. A stack trace's line numbers are
+//   the markdown file's.
 //
 // One test per block, named <file>:<line> (the line of its opening fence).
 import fs from 'node:fs';
