@@ -8,11 +8,20 @@
 // Every run starts with a full collection, a pause, and an untimed run on its first sixteenth (see
 // timed()). A contestant slow enough that a whole run would pass maxRunMs runs on a prefix of the
 // stream (whole bursts), and the result says how many bytes that was.
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { CONTESTANTS } from './contestants.mjs';
 import { Checksum, makeWorkload, WORKLOADS } from './workloads.mjs';
 
 const cell = JSON.parse(process.argv[2]);
+// BENCH_TRACE=1: each timed run also reports what it cost besides the copy (the `trace` array):
+// CPU split, page faults, garbage collections, and the native core's slab statistics.
+const TRACE = process.env.BENCH_TRACE === '1';
+// Garbage collections are observed only with BENCH_TRACE_GC=1 as well: observing them is extra work per collection.
+const gcs = [];
+if (process.env.BENCH_TRACE_GC === '1') new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
+const nativeMemory = TRACE ? (await import('../dist/core/node-runtime.js')).nativeMemory : undefined;
+const traces = [];
+
 const { size, runs = 5, maxRunMs = 800 } = cell;
 const contestant = CONTESTANTS[cell.contestant];
 const run = await contestant.load();
@@ -65,11 +74,25 @@ async function timed(input, check) {
   // deoptimisations against 11 without it, and re-compiling was up to 40% of a WHATWG cell. An
   // untimed run on a sixteenth of the bursts compiles it again, so each timed run is steady state.
   await run(warmup(input), size, () => {});
+  const before = TRACE ? { usage: process.resourceUsage(), gcs: gcs.length, slabs: nativeMemory?.memoryStats() } : undefined;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   await run(input.bursts, size, state.sink, contestant.limit && check ? (bytes) => check.update(bytes) : undefined);
   const cpu = process.cpuUsage(cpuStart);
   const wall = performance.now() - start;
+  if (TRACE) {
+    await new Promise((resolve) => setImmediate(resolve)); // the observer's entries of this run
+    const usage = process.resourceUsage();
+    const during = gcs.slice(before.gcs);
+    const slabs = nativeMemory?.memoryStats();
+    traces.push({
+      wall: Math.round(wall * 10) / 10, user: Math.round(cpu.user / 100) / 10, sys: Math.round(cpu.system / 100) / 10,
+      minflt: usage.minorPageFault - before.usage.minorPageFault,
+      gc: { minor: during.filter((e) => e.detail?.kind === 1).length, major: during.filter((e) => e.detail?.kind === 4).length,
+        ms: Math.round(during.reduce((sum, e) => sum + e.duration, 0) * 10) / 10 },
+      slabs: slabs && { taken: slabs[3] - before.slabs[3], reused: slabs[4] - before.slabs[4], mappedMiB: slabs[2] >> 20, outMiB: slabs[1] >> 20 },
+    });
+  }
   // CPU time (user + system, every thread of this process) by default: on a shared machine it
   // counts the work a contestant does, not the time other processes held the cores.
   const ms = cell.clock === 'wall' ? wall : (cpu.user + cpu.system) / 1000;
@@ -135,4 +158,5 @@ console.log(JSON.stringify({
   checksumOk,
   ok: countOk && checksumOk !== false,
   detail: countOk ? undefined : { full: verify.full, short: verify.short, expected: chunks },
+  trace: TRACE ? traces.slice(-runs) : undefined,
 }));
