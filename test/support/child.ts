@@ -73,22 +73,15 @@ export function ensureDist(): void {
 }
 
 /**
- * Runs `node [nodeArgs] test/children/<script> [args]` with `env` added to this process's
- * environment (a sanitizer's LD_PRELOAD and options pass through), killed after `timeout` ms.
+ * Runs `node <args>` in `cwd` with `env` as its whole environment, killed after `timeout` ms; resolves
+ * with how it ended and its output (never rejects).
  */
-export function runChild(
-  script: string,
-  args: readonly string[] = [],
-  { env = {}, timeout = 10_000, nodeArgs = [] }: { env?: Record<string, string>; timeout?: number; nodeArgs?: readonly string[] } = {},
+export function runNode(
+  args: readonly string[],
+  { cwd, env, timeout }: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
 ): Promise<ChildRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeArgs, path.join(ROOT, 'test/children', script), ...args], {
-      cwd: ROOT,
-      timeout,
-      killSignal: 'SIGKILL',
-      maxBuffer: 16 << 20,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd, env, timeout, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
       resolve({
         code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
@@ -99,6 +92,19 @@ export function runChild(
       });
     });
   });
+}
+
+/**
+ * Runs `node [nodeArgs] test/children/<script> [args]` with `env` added to this process's
+ * environment (a sanitizer's LD_PRELOAD and options pass through), killed after `timeout` ms.
+ */
+export function runChild(
+  script: string,
+  args: readonly string[] = [],
+  { env = {}, timeout = 10_000, nodeArgs = [] }: { env?: Record<string, string>; timeout?: number; nodeArgs?: readonly string[] } = {},
+): Promise<ChildRun> {
+  return runNode([...nodeArgs, path.join(ROOT, 'test/children', script), ...args],
+    { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
 }
 
 /** A one-line account of a run, for assertion messages. */

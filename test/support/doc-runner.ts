@@ -4,7 +4,6 @@
 // package: through package.json "exports" (the "node" condition: dist/index.js, the default core). Each
 // run gets a fresh working directory inside it with the stand-in files, and its own Node process with
 // the stand-in globals preloaded, a time bound and the core chosen by REFRAME_BACKEND.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import { STANDIN_DECLARATIONS, writeStandinFiles } from './doc-standins.mjs';
 import { normalizeOutput, type RunnableBlock } from './markdown-blocks.js';
+import { runNode, type ChildRun } from './child.js';
 import { TIME_SCALE } from './util.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,16 +20,10 @@ const PRELOAD = `${pathToFileURL(fileURLToPath(new URL('./doc-standins.mjs', imp
 /** The time bound of one block's process, in ms (stretched under test:asan, as every bound is). */
 export const RUN_TIMEOUT = 15_000 * TIME_SCALE;
 
-export interface BlockRun {
+export interface BlockRun extends ChildRun {
   /** The core the process ran on ('native' or 'js', its REFRAME_BACKEND). */
   backend: string;
-  /** The exit code; null when the process died of a signal or overran its time bound. */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
   timeout: number;
-  stdout: string;
-  stderr: string;
   /** Wall time of the process (compiling a ts block not included), in ms. */
   ms: number;
 }
@@ -69,21 +63,8 @@ export class DocSandbox {
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REFRAME_BACKEND: backend };
       delete env.FORCE_COLOR;
       const started = performance.now();
-      return await new Promise<BlockRun>((resolve) => {
-        execFile(process.execPath, args, { cwd, env, timeout, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-          const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
-          resolve({
-            backend,
-            code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
-            signal: failed?.signal ?? null,
-            timedOut: Boolean(failed?.killed),
-            timeout,
-            stdout,
-            stderr,
-            ms: performance.now() - started,
-          });
-        });
-      });
+      const run = await runNode(args, { cwd, env, timeout });
+      return { ...run, backend, timeout, ms: performance.now() - started };
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
