@@ -1,75 +1,45 @@
-// Output memory: where one chunker's chunks live. The Reframer decides what to write; this module
-// decides where, under one rule: a chunk's `buffer` shows only this stream's chunks, bytes the engine
-// has written, or zeros — never another owner's bytes, uninitialised or recycled memory.
+// Output memory: where chunks live. SPEC: a chunk is its holder's memory for as long as any
+// reference to it lives, on any thread; moving one chunk's `buffer` (transfer(), postMessage, a
+// byte stream's enqueue) never breaks the chunker and never empties or changes another chunk; a
+// chunk's `buffer` shows only this stream's chunks, never another owner's, uninitialised or
+// recycled bytes. Two layouts keep that, chosen per chunk size and runtime (docs/design.md):
 //
-// Memory comes from the runtime (core/runtime.ts): on the native core, slabs the addon owns and takes
-// back once the ArrayBuffer over them is gone (native/memory.h); elsewhere, plain allocations.
-import { byteLengthOf } from './input.js';
+// - own: a chunk is all of an ArrayBuffer of its own (byteOffset 0, buffer.byteLength equal to its
+//   own). Moving it moves nothing else. The engine writes a step's chunks into the thread's stage
+//   (below), and each is copied out into its own memory at once. Chunks of at most ON_HEAP_BYTES
+//   always: V8 keeps such a typed array on its heap, which costs less than a view on a shared buffer.
+//   Chunks of OWN_LARGE_BYTES and more always: one allocation per chunk costs nothing at that size
+//   (runtime.allocChunk: the addon's recycled memory where that is safe). Every size in between
+//   where the runtime cannot pin a shared buffer (runtime.pin absent: Node 20–24, Bun, browsers).
+// - shared: the chunks of one engine call (at most SHARED_BYTES of them) share one new buffer,
+//   written completely by the engine and pinned (runtime.pin: Node 26 and Deno refuse every move
+//   of it), so `chunk.buffer` holds at most SHARED_BYTES of this stream's chunks.
+//
+// Nothing is pooled per stream: a quiet stream holds no output memory at all.
 import { runtime } from './core/runtime.js';
 
-/**
- * Small outputs (one engine call's chunks totalling less than POOL_STEP_BYTES) are carved from a
- * pool of POOL_BYTES that this chunker alone writes: one ArrayBuffer per ~4,000 64-byte chunks
- * instead of one per engine call (allocating and collecting ArrayBuffers was a third of the time at
- * 64-byte chunks). The pool is zeroed when made, so a chunk's `buffer` shows only zeros and other
- * chunks of the same stream.
- *
- * Larger outputs get an allocation of exactly their size, uninitialised, which the engine then
- * overwrites completely (the engine checks that it writes every byte of the region it is given).
- */
-export const POOL_BYTES = 256 * 1024;
-export const POOL_STEP_BYTES = 8 * 1024;
+/** Chunks this small are always own: V8 allocates them on its heap (V8_TYPED_ARRAY_MAX_SIZE_IN_HEAP). */
+export const ON_HEAP_BYTES = 64;
+/** Chunks this large are always own, and copied once (src/reframer.ts IN_PLACE_BYTES). */
+export const OWN_LARGE_BYTES = 32 * 1024;
+/** One engine call of own chunks writes at most this much into the stage (at least one chunk). */
+export const STAGE_BYTES = 16 * 1024;
+/** The most a shared buffer holds (at least one chunk): the bound on `chunk.buffer`. */
+export const SHARED_BYTES = 64 * 1024;
 
-/** One chunker's output memory. */
-export class OutputMemory {
-  #pool: Uint8Array | undefined; // [0, #poolUsed) handed out; the rest zeros
-  #poolUsed = 0;
-  #spare: Uint8Array | undefined; // one chunk of memory for a copy-once window, until adopted
-  /** Where the region reserve() returned starts in its array. */
-  at = 0;
+// The thread's stage: engine output that is copied out into own chunks before the engine call's
+// caller returns, so one per thread (module instance) serves every chunker; never handed out.
+let stage: Uint8Array | undefined;
 
-  /**
-   * Memory for one engine call's `count` chunks (`bytes` in all), which the engine writes
-   * completely: returns the array, with the region starting at `this.at`.
-   */
-  reserve(bytes: number, count: number): Uint8Array {
-    if (bytes >= POOL_STEP_BYTES) {
-      this.at = 0;
-      return shared(runtime.alloc(bytes), count);
-    }
-    let pool = this.#pool;
-    // A new pool when this one is full, or was detached (a consumer transferred a chunk's buffer
-    // where the runtime cannot forbid it): its chunks went with it, the chunker goes on.
-    if (pool === undefined || this.#poolUsed + bytes > POOL_BYTES || byteLengthOf(pool) !== POOL_BYTES) {
-      this.#pool = pool = shared(runtime.allocZeroed(POOL_BYTES), 2);
-      this.#poolUsed = 0;
-    }
-    this.at = this.#poolUsed;
-    this.#poolUsed += bytes;
-    return pool;
-  }
-
-  /** One chunk of memory offered to the engine for a copy-once window (the same one until adopted). */
-  window(bytes: number): Uint8Array {
-    return (this.#spare ??= runtime.alloc(bytes));
-  }
-
-  /** The engine adopted the window: the next one is new memory. */
-  adopted(): void {
-    this.#spare = undefined;
-  }
-
-  /** Exactly `bytes`, written completely by the caller before anyone sees them (a flushed tail). */
-  exact(bytes: number): Uint8Array {
-    return runtime.alloc(bytes);
-  }
+/** The stage, at least `bytes` long (bytes ≤ STAGE_BYTES, or one chunk). */
+export function stageOf(bytes: number): Uint8Array {
+  if (stage === undefined || stage.byteLength < bytes) stage = new Uint8Array(Math.max(bytes, STAGE_BYTES));
+  return stage;
 }
 
-// Several chunks in one buffer: where the runtime can, the buffer cannot be transferred away from
-// under its siblings (Node: markAsUntransferable).
-function shared(memory: Uint8Array, count: number): Uint8Array {
-  if (count > 1) runtime.untransferable?.(memory.buffer);
-  return memory;
+/** True when chunks of `chunkBytes` share a buffer per engine call on this runtime. */
+export function sharesBuffers(chunkBytes: number): boolean {
+  return runtime.pin !== undefined && chunkBytes > ON_HEAP_BYTES && chunkBytes < OWN_LARGE_BYTES;
 }
 
 // setImmediate where the runtime has it (Node, Bun, Deno); turnDue() exists only there.
@@ -78,9 +48,10 @@ const immediate = (globalThis as { setImmediate?: (callback: () => void) => unkn
 
 /**
  * Runs `next` now, or once the event loop has turned if the runtime's recycled memory needs a turn
- * to come back (runtime.turnDue: the native core on Node, after 16 MiB of output without a turn).
- * The stream faces complete writes through it: a source that never yields (an array piped in)
- * then yields once per 16 MiB, and the addon's slabs are reused instead of fresh memory.
+ * to come back (runtime.turnDue: the native core on Node's main thread, after 16 MiB of recycled
+ * output without a turn). The stream faces complete writes through it: a source that never yields
+ * (an array piped in) then yields once per 16 MiB, and the addon's slabs are reused instead of
+ * fresh memory.
  */
 export function afterTurnIfDue(next: () => void): void {
   if (runtime.turnDue?.() === true) immediate(next);

@@ -4,14 +4,19 @@ import { inputError, tailError } from './errors.js';
 import { ADOPTED, FLUSH_OK, FLUSH_TAIL, IN_PLACE_DONE, type Engine } from './core/engine.js';
 import { byteLengthOf } from './input.js';
 import { runtime } from './core/runtime.js';
-import { OutputMemory } from './memory.js';
+import { ON_HEAP_BYTES, OWN_LARGE_BYTES, SHARED_BYTES, STAGE_BYTES, sharesBuffers, stageOf } from './memory.js';
 import type { ResolvedOptions } from './options.js';
 import type { AnyChunk } from './types.js';
 
-/** Makes a chunk: a typed view of `byteLength` bytes that nothing else writes to. */
-export type MakeChunk = (buffer: ArrayBufferLike, byteOffset: number, byteLength: number) => AnyChunk;
+/** How a face's chunks are made (its typed array class: a Buffer on the Node face for uint8). */
+export interface MakeChunk {
+  /** A typed view of `byteLength` bytes of `buffer` that nothing else writes to. */
+  view(buffer: ArrayBufferLike, byteOffset: number, byteLength: number): AnyChunk;
+  /** A chunk of its own memory holding a copy of src[at, at + byteLength). */
+  copy(src: Uint8Array, at: number, byteLength: number): AnyChunk;
+}
 
-/** One output allocation holds at most this much (or one chunk), so memory stays bounded. */
+/** One step() hands out at most this much (or one chunk), so memory stays bounded. */
 export const SLAB_BYTES = 1 << 20;
 
 /**
@@ -20,7 +25,7 @@ export const SLAB_BYTES = 1 << 20;
  * hands that memory out. Below this size the residual's second copy costs less than an
  * allocation per chunk. (Measured: copy-once beats copying the residual twice by 2.5x at 64 KiB.)
  */
-export const IN_PLACE_BYTES = 32 * 1024;
+export const IN_PLACE_BYTES = OWN_LARGE_BYTES;
 
 /**
  * On a core whose push() has a fixed cost (native: a crossing into C++), a burst of at most
@@ -49,7 +54,20 @@ export function batchChunks(chunkBytes: number, highWaterMark: number): number {
 export function typedChunks(options: ResolvedOptions): MakeChunk {
   const View = options.info.array;
   const shift = Math.log2(View.BYTES_PER_ELEMENT);
-  return (buffer, byteOffset, byteLength) => new View(buffer, byteOffset, byteLength >>> shift);
+  const view = (buffer: ArrayBufferLike, byteOffset: number, byteLength: number): AnyChunk =>
+    new View(buffer, byteOffset, byteLength >>> shift);
+  if (View === Uint8Array) {
+    // slice(): one builtin (allocation and copy), on V8's heap up to ON_HEAP_BYTES.
+    return { view, copy: (src, at, byteLength) => src.slice(at, at + byteLength) };
+  }
+  return {
+    view,
+    copy: (src, at, byteLength) => {
+      const chunk = new (View as unknown as new (length: number) => AnyChunk)(byteLength >>> shift);
+      (chunk as Uint8Array).set(new View(src.buffer, src.byteOffset + at, byteLength >>> shift) as never);
+      return chunk;
+    },
+  };
 }
 
 // Copies src[from, from + len) to dst[at, ...): a loop for a few bytes (subarray() + set() cost
@@ -62,9 +80,8 @@ function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number,
   }
 }
 
-// Chunks of one engine call share a buffer. Where the runtime cannot mark it untransferable (Node
-// can: runtime.untransferable), a consumer may transfer one chunk's buffer while its siblings wait
-// to be handed out: their bytes left with it. A coded error beats an uncoded TypeError from the view.
+// Shared buffers are pinned (runtime.pin), so this is a broken invariant rather than a user's
+// doing; should it ever happen, a coded error beats an uncoded TypeError from the view.
 function transferredAway(cause: unknown): Error {
   return Object.assign(
     inputError('a chunk\'s buffer was transferred away while chunks sharing it were waiting to be handed out'),
@@ -74,33 +91,42 @@ function transferredAway(cause: unknown): Error {
 
 export class Reframer {
   readonly options: ResolvedOptions;
-  /** Chunks per output slab: what one engine call completes at most. */
+  /** Chunks per step(): at most SLAB_BYTES of them (at least one). */
   readonly slabChunks: number;
+  readonly #fillChunks: number; // chunks per fill(): what one engine call completes at most
   readonly #engine: Engine;
   readonly #make: MakeChunk;
-  readonly #memory = new OutputMemory();
-  readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES
+  readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES: every chunk own, copied once
+  readonly #shared: boolean; // the chunks of one engine call share one pinned buffer (memory.ts)
+  #spare: Uint8Array | undefined; // one chunk of memory offered for a copy-once window, until adopted
   #open: Uint8Array | undefined; // the window the engine adopted (ADOPTED) and has not completed yet
   readonly #chunkBytes: number;
-  // What fill() completed and take() has not made yet: #first (a window completed in place), then
-  // chunks back to back from #readyAt in #readyBuffer; #ready counts both.
+  // What fill() completed and take() has not handed out yet: #first (a window completed in place),
+  // then either own chunks made at once (#readyList from #readyAt) or, shared, views made as they
+  // are taken, back to back from #readyAt in #readyBuffer. #ready counts them all.
   #ready = 0;
   #first: AnyChunk | undefined;
+  #readyList: AnyChunk[] | undefined;
   #readyBuffer: ArrayBufferLike | undefined;
   #readyAt = 0;
   // Small bursts gathered for the engine (see GATHER_BURST_BYTES): [0, #gathered) of #gather,
-  // received but not yet pushed; made on first use, and only where the engine's push is costly.
+  // received but not yet pushed; made on first use, as small as what waits, and only where the
+  // engine's push is costly.
   readonly #gathers: boolean;
   #gather: Uint8Array | undefined;
   #gathered = 0;
 
   constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
     this.options = options;
-    this.slabChunks = Math.max(1, Math.floor(SLAB_BYTES / options.chunkBytes));
+    const { chunkBytes } = options;
+    this.#copyOnce = chunkBytes >= IN_PLACE_BYTES;
+    this.#shared = sharesBuffers(chunkBytes);
+    const stepBytes = this.#shared ? SHARED_BYTES : chunkBytes > ON_HEAP_BYTES ? STAGE_BYTES : 4 * STAGE_BYTES;
+    this.slabChunks = Math.max(1, Math.floor(SLAB_BYTES / chunkBytes));
+    this.#fillChunks = Math.max(1, Math.floor(stepBytes / chunkBytes));
     this.#engine = runtime.createEngine(options);
     this.#make = make;
-    this.#copyOnce = options.chunkBytes >= IN_PLACE_BYTES;
-    this.#chunkBytes = options.chunkBytes;
+    this.#chunkBytes = chunkBytes;
     // Copy-once windows live in their chunk's own memory, so gathering would only add a copy there.
     this.#gathers = this.#engine.costlyPush && !this.#copyOnce;
   }
@@ -112,19 +138,25 @@ export class Reframer {
 
   /**
    * Feeds `bytes` (a snapshot from toBytes, `end` bytes long when accepted) from `offset` on,
-   * stopping once `max` chunks are complete (one engine call). Appends the chunks to `into` and
-   * returns the offset of the first byte not consumed.
+   * stopping once `max` chunks are complete (one or more engine calls). Appends the chunks to
+   * `into` and returns the offset of the first byte not consumed.
    */
   step(bytes: Uint8Array, offset: number, end: number, max: number, into: AnyChunk[]): number {
-    const next = this.fill(bytes, offset, end, max);
-    this.takeAll(into);
-    return next;
+    let room = max;
+    do {
+      const before = into.length;
+      offset = this.fill(bytes, offset, end, room);
+      this.takeAll(into);
+      room -= into.length - before;
+    } while (room > 0 && offset < end);
+    return offset;
   }
 
   /**
-   * step() without making the chunks: their bytes are written (one engine call), and take() makes
-   * them one at a time, so a face hands out chunk objects only as fast as its consumer takes them.
-   * Returns the offset of the first byte not consumed. Every ready chunk must be taken first.
+   * step() without handing the chunks out: their bytes are written (one engine call, at most
+   * `max` and at most `slabChunks` chunks), and take() hands them out one at a time, so a face
+   * hands out chunks only as fast as its consumer takes them. Returns the offset of the first byte
+   * not consumed. Every ready chunk must be taken first.
    *
    * A face that reads a burst lazily calls this between its consumer's reads: a burst whose buffer
    * was detached or shrunk since it was accepted (its snapshot no longer `end` bytes long) is an
@@ -137,6 +169,9 @@ export class Reframer {
     }
     const { chunkBytes, hopBytes } = this.options;
     const engine = this.#engine;
+    // Copy-once: at most one chunk beyond a window completed in place, so each has its own memory.
+    const limit = this.#copyOnce ? (this.#open === undefined ? 1 : 2) : this.#fillChunks;
+    if (max > limit) max = limit;
     const rest = end - offset;
     const gathered = this.#gathered;
     const need = engine.needed - gathered; // one read: a getter, computed on each call
@@ -146,7 +181,7 @@ export class Reframer {
         gathered + rest <= GATHER_BYTES && count <= max) {
       // Gathered: a small burst that completes nothing waits in JS; one that completes chunks
       // takes what waits along, in one push.
-      const gather = (this.#gather ??= new Uint8Array(GATHER_BYTES));
+      const gather = this.#gatherRoom(gathered + rest);
       gatherBytes(gather, gathered, bytes, offset, rest);
       if (count === 0) {
         this.#gathered = gathered + rest;
@@ -173,14 +208,39 @@ export class Reframer {
       return offset + take;
     }
     const bytesOut = count * chunkBytes;
-    const memory = this.#memory;
-    const out = memory.reserve(bytesOut, count);
-    const at = memory.at;
-    // The engine decides how many chunks it wrote (it refuses a region that is not exactly theirs).
-    this.#ready = engine.push(input, out, at, bytesOut);
-    this.#readyBuffer = out.buffer;
-    this.#readyAt = at + out.byteOffset;
+    if (this.#shared) {
+      // One new buffer, pinned: its chunks are views made as they are taken.
+      const out = runtime.alloc(bytesOut);
+      if (count > 1) runtime.pin!(out.buffer);
+      // The engine decides how many chunks it wrote (it refuses a region that is not exactly theirs).
+      this.#ready = engine.push(input, out, 0, bytesOut);
+      this.#readyBuffer = out.buffer;
+      this.#readyAt = out.byteOffset;
+      return offset + take;
+    }
+    // Own chunks: written into the thread's stage, each copied out into its own memory now, before
+    // any other chunker can use the stage.
+    const stage = stageOf(bytesOut);
+    const made = engine.push(input, stage, 0, bytesOut);
+    const list: AnyChunk[] = new Array<AnyChunk>(made);
+    const make = this.#make;
+    for (let i = 0, at = 0; i < made; i++, at += chunkBytes) list[i] = make.copy(stage, at, chunkBytes);
+    this.#readyList = list;
+    this.#readyAt = 0;
+    this.#ready = made;
     return offset + take;
+  }
+
+  // The gather buffer with room for `bytes`: as small as what waits (a quiet stream holds little),
+  // doubled as needed up to GATHER_BYTES.
+  #gatherRoom(bytes: number): Uint8Array {
+    const gather = this.#gather;
+    if (gather !== undefined && gather.byteLength >= bytes) return gather;
+    let size = gather === undefined ? 64 : gather.byteLength;
+    while (size < bytes) size *= 2;
+    const grown = new Uint8Array(Math.min(size, GATHER_BYTES));
+    if (gather !== undefined && this.#gathered > 0) grown.set(gather.subarray(0, this.#gathered));
+    return (this.#gather = grown);
   }
 
   // Hands what was gathered to the engine (it completes no chunk).
@@ -191,7 +251,7 @@ export class Reframer {
     this.#engine.push(this.#gather!.subarray(0, gathered), undefined, 0, 0);
   }
 
-  /** Chunks fill() completed that take() has not made yet. */
+  /** Chunks fill() completed that take() has not handed out yet. */
   get ready(): number {
     return this.#ready;
   }
@@ -205,12 +265,14 @@ export class Reframer {
       return first;
     }
     const at = this.#readyAt;
-    this.#readyAt = at + this.#chunkBytes;
-    try {
-      return this.#make(this.#readyBuffer!, at, this.#chunkBytes);
-    } catch (error) {
-      throw transferredAway(error);
+    const list = this.#readyList;
+    if (list !== undefined) {
+      this.#readyAt = at + 1;
+      if (this.#ready === 0) this.#readyList = undefined;
+      return list[at]!;
     }
+    this.#readyAt = at + this.#chunkBytes;
+    return this.#view(at, this.#ready === 0);
   }
 
   /** Every ready chunk, appended to `into`. */
@@ -224,31 +286,44 @@ export class Reframer {
       into.push(first);
       count--;
     }
-    const buffer = this.#readyBuffer!;
-    const make = this.#make;
+    if (count === 0) return;
+    const list = this.#readyList;
+    if (list !== undefined) {
+      this.#readyList = undefined;
+      for (let i = this.#readyAt; i < list.length; i++) into.push(list[i]!);
+      return;
+    }
     const chunkBytes = this.#chunkBytes;
+    for (let i = 0, at = this.#readyAt; i < count; i++, at += chunkBytes) into.push(this.#view(at, i === count - 1));
+    this.#readyBuffer = undefined;
+  }
+
+  // A view of the next chunk in #readyBuffer (shared and pinned, or one own chunk); the last one
+  // lets go of the buffer.
+  #view(at: number, last: boolean): AnyChunk {
+    const buffer = this.#readyBuffer!;
+    if (last) this.#readyBuffer = undefined;
     try {
-      for (let i = 0, at = this.#readyAt; i < count; i++, at += chunkBytes) into.push(make(buffer, at, chunkBytes));
+      return this.#make.view(buffer, at, this.#chunkBytes);
     } catch (error) {
       throw transferredAway(error);
     }
   }
 
-  // fill() for large chunks (copy-once): the first chunk may be the window completed in place;
-  // the rest get one allocation; a window left open is kept in #spare, which becomes #open. Which
-  // of these happened is the engine's answer, never a guess: #open is handed out only when the
-  // engine says it completed, and the engine keeps it alive while it writes there.
+  // fill() for large chunks (copy-once): the first chunk may be the window completed in place; a
+  // second one gets an allocation of its own; a window left open is kept in #spare, which becomes
+  // #open. Which of these happened is the engine's answer, never a guess: #open is handed out only
+  // when the engine says it completed, and the engine keeps it alive while it writes there.
   #fillInPlace(input: Uint8Array, count: number): void {
     const { chunkBytes } = this.options;
-    const memory = this.#memory;
     const rest = count > 0 && this.#open !== undefined ? count - 1 : count;
-    const out = rest > 0 ? memory.reserve(rest * chunkBytes, rest) : undefined;
-    const next = memory.window(chunkBytes);
+    const out = rest > 0 ? allocChunk(chunkBytes) : undefined;
+    const next = (this.#spare ??= allocChunk(chunkBytes));
     const answer = this.#engine.pushInPlace(input, out, next);
     if (answer & IN_PLACE_DONE) {
       const first = this.#open!;
       this.#open = undefined;
-      this.#first = this.#make(first.buffer, first.byteOffset, chunkBytes);
+      this.#first = this.#make.view(first.buffer, first.byteOffset, chunkBytes);
     }
     if (out) {
       this.#readyBuffer = out.buffer;
@@ -257,11 +332,11 @@ export class Reframer {
     this.#ready = count;
     if (answer & ADOPTED) {
       this.#open = next;
-      memory.adopted();
+      this.#spare = undefined;
     }
   }
 
-  /** Every chunk `bytes` (a snapshot from toBytes) completes, in slabs of at most `slabChunks`. */
+  /** Every chunk `bytes` (a snapshot from toBytes) completes, one step of at most `slabChunks` at a time. */
   pushAll(bytes: Uint8Array, into: AnyChunk[]): void {
     const end = byteLengthOf(bytes);
     let offset = 0;
@@ -277,10 +352,10 @@ export class Reframer {
     if (this.#ready !== 0) throw new Error('reframe internal error: flush() before every ready chunk was taken');
     this.#pushGathered();
     const [status, bytes] = this.#engine.planFlush();
-    const out = bytes > 0 ? this.#memory.exact(bytes) : undefined;
+    const out = bytes > 0 ? runtime.alloc(bytes) : undefined; // all of its own buffer
     this.#engine.flush(out);
     this.#open = undefined; // a partial window in place is copied out, never handed out itself
-    const tail = out && this.#make(out.buffer, out.byteOffset, bytes);
+    const tail = out && this.#make.view(out.buffer, out.byteOffset, bytes);
     if (status === FLUSH_OK) return tail;
     const samples = bytes / this.options.sampleBytes;
     if (status === FLUSH_TAIL) throw tailError(tail!, samples, this.options.size);
@@ -297,6 +372,12 @@ export class Reframer {
     this.#open = undefined;
     this.#ready = 0;
     this.#first = undefined;
+    this.#readyList = undefined;
     this.#readyBuffer = undefined;
   }
+}
+
+// One large chunk's memory: recycled where the runtime can do that safely, else plain.
+function allocChunk(bytes: number): Uint8Array {
+  return (runtime.allocChunk ?? runtime.alloc)(bytes);
 }

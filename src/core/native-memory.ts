@@ -29,30 +29,25 @@ export interface NativeMemory {
   memoryStats(): [number, number, number, number, number];
 }
 
-export interface Allocator {
-  alloc(bytes: number): Uint8Array;
-  allocZeroed(bytes: number): Uint8Array;
+/** The addon's recycled memory for large chunks, and when the event loop should turn for it. */
+export interface Recycler {
+  /** Memory for one large chunk: a slab of the addon's pool, or Node's memory when it says no. */
+  allocChunk(bytes: number): Uint8Array;
   /** True once the event loop should turn for native memory to come back (see TURN_BYTES). */
   turnDue(): boolean;
 }
 
-/** Node's own memory: what the TypeScript core uses, and the native core's fallback. */
-export const jsAllocator: Allocator = {
-  // allocUnsafeSlow: never from Node's shared pool, so a chunk's ArrayBuffer holds reframe's bytes only.
-  alloc: (bytes) => Buffer.allocUnsafeSlow(bytes),
-  allocZeroed: (bytes) => new Uint8Array(bytes),
-  turnDue: () => false,
-};
-
-/** Below this, an output is not worth a slab (and a crossing): flushed tails, mostly. */
-const SMALLEST = 4096;
+/** Node's own memory: every output of the TypeScript core, and of the native core but recycled large chunks. */
+export const jsAlloc = (bytes: number): Uint8Array => Buffer.allocUnsafeSlow(bytes);
+// allocUnsafeSlow: never from Node's shared pool, so a chunk's ArrayBuffer holds reframe's bytes only.
 
 /**
- * The addon's memory, per thread (each worker loads the addon and gets its own allocator over the
- * process's one pool). Free slabs (at most 128 MiB in the process) are freed once this thread has
- * allocated nothing for IDLE_TRIM_MS.
+ * The addon's memory, for the one thread where recycling it is safe: the main thread, on a runtime
+ * where a user's markAsUntransferable cannot make Node abort at exit (docs/design.md › Output
+ * memory). Free slabs (at most 128 MiB in the process) are freed once this thread has allocated
+ * nothing for IDLE_TRIM_MS, and again each IDLE_TRIM_MS while any slab is out.
  */
-export function nativeAllocator(memory: NativeMemory): Allocator {
+export function nativeRecycler(memory: NativeMemory): Recycler {
   let allocations = 0;
   let seen = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -79,22 +74,17 @@ export function nativeAllocator(memory: NativeMemory): Allocator {
     sinceTurn = 0;
     turnWatch = false;
   };
-  const fallback = (bytes: number, zero: boolean): Uint8Array =>
-    zero ? jsAllocator.allocZeroed(bytes) : jsAllocator.alloc(bytes);
-  const take = (bytes: number, zero: boolean): Uint8Array => {
-    if (bytes < SMALLEST) return fallback(bytes, zero);
-    allocations++;
-    if (timer === undefined) arm();
-    sinceTurn += bytes;
-    if (!turnWatch) {
-      turnWatch = true;
-      setImmediate(turned).unref();
-    }
-    return memory.alloc(bytes, zero) ?? fallback(bytes, zero);
-  };
   return {
-    alloc: (bytes) => take(bytes, false),
-    allocZeroed: (bytes) => take(bytes, true),
+    allocChunk: (bytes) => {
+      allocations++;
+      if (timer === undefined) arm();
+      sinceTurn += bytes;
+      if (!turnWatch) {
+        turnWatch = true;
+        setImmediate(turned).unref();
+      }
+      return memory.alloc(bytes, false) ?? jsAlloc(bytes);
+    },
     turnDue: () => sinceTurn >= TURN_BYTES,
   };
 }

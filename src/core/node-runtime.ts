@@ -1,26 +1,55 @@
 // Node: the native core by default, the TypeScript core when the addon cannot load (said once)
 // or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load fails here, at import.
-import { markAsUntransferable } from 'node:worker_threads';
+import { isMainThread, markAsUntransferable } from 'node:worker_threads';
 import { loadNative, type NativeAddon } from './native-engine.js';
-import { jsAllocator, nativeAllocator } from './native-memory.js';
+import { jsAlloc, nativeRecycler } from './native-memory.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime, type Runtime } from './runtime.js';
 
-const mark = (buffer: ArrayBufferLike): void => markAsUntransferable(buffer);
+// A fresh buffer, marked untransferable.
+function marked(): ArrayBuffer {
+  const probe = new ArrayBuffer(8);
+  markAsUntransferable(probe);
+  return probe;
+}
 
-/** The TypeScript core on Node: Node's allocator. */
-export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, ...jsAllocator, untransferable: mark };
+// True when `move` leaves a marked buffer whole (it throws, copies, or does not exist here).
+function stays(move: (buffer: ArrayBuffer) => void): boolean {
+  const probe = marked();
+  try {
+    move(probe);
+  } catch {
+    return probe.byteLength === 8;
+  }
+  return probe.byteLength === 8;
+}
+
+/**
+ * True where marking a buffer untransferable stops every way a consumer could move it: transfer(),
+ * a transfer list (structuredClone here; postMessage is the same serializer), and a byte stream's
+ * enqueue. Measured at load (Node 20: enqueue moves it; 22 and 24 and Bun: transfer() and enqueue
+ * move it; Node 26 and Deno: every move throws). Only there may chunks share a buffer.
+ */
+function pinningHolds(): boolean {
+  const transfer = (ArrayBuffer.prototype as { transfer?: (this: ArrayBuffer) => ArrayBuffer }).transfer;
+  if (typeof transfer === 'function' && !stays((buffer) => transfer.call(buffer))) return false;
+  if (!stays((buffer) => structuredClone(buffer, { transfer: [buffer] }))) return false;
+  if (typeof ReadableStream !== 'function') return true;
+  return stays((buffer) => {
+    // start() runs synchronously in the constructor; a throw from enqueue() propagates out of it.
+    new ReadableStream({ type: 'bytes', start: (controller) => controller.enqueue(new Uint8Array(buffer)) });
+  });
+}
 
 /**
  * True where marking a buffer untransferable also makes it non-detachable (V8's detach key: Node
- * 26). There Node's exit-time cleanup cannot detach a marked external buffer and aborts the process
- * (FATAL v8::FromJust in Environment::RunCleanup), so the addon's buffers are not marked.
+ * 26). There a user's mark on an external buffer makes Node abort at exit (FATAL v8::FromJust in
+ * Environment::RunCleanup, which detaches every external buffer still alive), so none is handed out.
  */
 function markingBlocksDetach(): boolean {
-  const probe = new ArrayBuffer(1);
-  markAsUntransferable(probe);
-  const transfer = (probe as { transfer?: () => ArrayBuffer }).transfer;
+  const transfer = (ArrayBuffer.prototype as { transfer?: (this: ArrayBuffer) => ArrayBuffer }).transfer;
   if (typeof transfer !== 'function') return false;
+  const probe = marked();
   try {
     transfer.call(probe);
     return false;
@@ -28,6 +57,11 @@ function markingBlocksDetach(): boolean {
     return true;
   }
 }
+
+const pin = pinningHolds() ? (buffer: ArrayBufferLike): void => markAsUntransferable(buffer) : undefined;
+
+/** The TypeScript core on Node: Node's memory. */
+export const jsRuntime: Runtime = { backend: 'js', createEngine: createJsEngine, alloc: jsAlloc, pin };
 
 /**
  * An environment variable; undefined where it is unset or unreadable. Deno without `--allow-env`
@@ -67,27 +101,17 @@ if (forced !== 'js') {
   }
 }
 
+/**
+ * The native core. Its large chunks live in the addon's recycled memory only where no finalizer,
+ * thread exit or addon unload can take memory a live ArrayBuffer still uses: on the main thread
+ * (Node runs the finalizers of a worker's external buffers when the worker ends, even for buffers
+ * moved to another thread, and unloads the addon when its last worker ends; the main thread ends
+ * with the process) and where a user's mark cannot make Node abort at exit. Elsewhere Node's memory.
+ */
 function nativeRuntimeOf(native: NativeAddon): Runtime {
-  const allocator = nativeAllocator(native.memory);
-  if (!markingBlocksDetach()) return { backend: 'native', createEngine: native.createEngine, ...allocator, untransferable: mark };
-  // Node 26: the addon's buffers are remembered so that only the others are marked. A transfer of
-  // one of them by postMessage then detaches it; its siblings still to be handed out give a coded
-  // error (as on runtimes that cannot mark), and its slab comes back only once the receiver drops it.
-  const external = new WeakSet<ArrayBufferLike>();
-  const remember = (memory: Uint8Array): Uint8Array => {
-    external.add(memory.buffer);
-    return memory;
-  };
-  return {
-    backend: 'native',
-    createEngine: native.createEngine,
-    alloc: (bytes) => remember(allocator.alloc(bytes)),
-    allocZeroed: (bytes) => remember(allocator.allocZeroed(bytes)),
-    turnDue: allocator.turnDue,
-    untransferable: (buffer) => {
-      if (!external.has(buffer)) mark(buffer);
-    },
-  };
+  const base = { backend: 'native', createEngine: native.createEngine, alloc: jsAlloc, pin } as const;
+  if (!isMainThread || markingBlocksDetach()) return base;
+  return { ...base, ...nativeRecycler(native.memory) };
 }
 
 /** The native core, its output in the addon's memory; undefined where the addon did not load. */

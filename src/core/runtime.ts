@@ -1,5 +1,6 @@
-// Which core and which allocator the faces use. Defaults are portable (TypeScript core, plain
-// Uint8Array); the Node entry installs the native core and Node's allocator before any face runs.
+// Which core and which memory the faces use. Defaults are portable (TypeScript core, plain
+// Uint8Array, every chunk in a buffer of its own); the Node entry installs the native core and
+// Node's memory before any face runs.
 import type { Backend, EngineFactory } from './engine.js';
 import { createJsEngine } from './js-engine.js';
 
@@ -7,18 +8,23 @@ export interface Runtime {
   readonly backend: Backend;
   readonly createEngine: EngineFactory;
   /**
-   * Output memory for `bytes` bytes (> 0), all of its own ArrayBuffer. The engine overwrites every
-   * byte, so it may be uninitialized; it must never be shared with other owners.
+   * Memory for `bytes` bytes (> 0): all of a new ArrayBuffer of exactly that length, which nothing
+   * else refers to. The engine overwrites every byte, so it may be uninitialised.
    */
   readonly alloc: (bytes: number) => Uint8Array;
-  /** Like alloc(), but zeroed: memory that is handed out before all of it is written (the pool). */
-  readonly allocZeroed: (bytes: number) => Uint8Array;
   /**
-   * Marks an output buffer that holds several chunks as untransferable, where the runtime can
-   * (Node's markAsUntransferable: a transfer then copies, or throws, instead of detaching it), so a
-   * consumer transferring one chunk's buffer cannot take its siblings or the shared pool away.
+   * alloc() for one large chunk (src/memory.ts OWN_LARGE_BYTES and more): where the runtime can
+   * recycle memory safely (the native core on a thread that outlives every holder), memory it
+   * takes back once the ArrayBuffer is gone.
    */
-  readonly untransferable?: ((buffer: ArrayBufferLike) => void) | undefined;
+  readonly allocChunk?: ((bytes: number) => Uint8Array) | undefined;
+  /**
+   * Pins a buffer that holds several chunks so that no consumer can move it away from under its
+   * siblings. Present only where pinning stops every move (transfer(), postMessage's transfer
+   * list, structuredClone's, a byte stream's enqueue): Node 26 and Deno mark it untransferable.
+   * Where it is absent, every chunk gets a buffer of its own.
+   */
+  readonly pin?: ((buffer: ArrayBufferLike) => void) | undefined;
   /**
    * True when the stream faces should let the event loop turn before taking more input: memory
    * the runtime recycles comes back only on a turn (Node's finalizers of external buffers).
@@ -30,9 +36,12 @@ export const runtime: Runtime = {
   backend: 'js',
   createEngine: createJsEngine,
   alloc: (bytes) => new Uint8Array(bytes),
-  allocZeroed: (bytes) => new Uint8Array(bytes),
 };
 
 export function useRuntime(next: Runtime): void {
-  Object.assign(runtime, next);
+  const target = runtime as { -readonly [K in keyof Runtime]: Runtime[K] };
+  target.allocChunk = undefined;
+  target.pin = undefined;
+  target.turnDue = undefined;
+  Object.assign(target, next);
 }

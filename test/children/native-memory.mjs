@@ -6,13 +6,13 @@
 //   pin       a kept chunk (and its whole buffer) stays unchanged through millions of later chunks,
 //             while their memory is recycled around it
 //   secret    bytes one chunker wrote are never seen in another chunker's chunks or their buffers
-//             once the first one's memory is recycled (small-chunk pool, exact outputs, copy-once)
+//             once the first one's memory is recycled (own chunks, shared outputs, copy-once)
 //   no-yield  a loop that never lets the event loop turn stays within the outstanding bound (the
 //             rest falls back to JavaScript memory) and every chunk is still right; once it yields,
 //             the free slabs stay within their bound, and after IDLE_TRIM_MS every block is released
 //   fallback  where external buffers are refused (forced), output is JavaScript memory and right
-//   workers   several worker threads, several chunkers each, one pool: every chunk right, none
-//             changes, a worker terminated mid-run gives its memory back
+//   workers   several worker threads, several chunkers each: every chunk right, none changes; a
+//             worker alone takes no slab (issue 19: workers use Node's memory), the main thread does
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 
@@ -146,7 +146,8 @@ async function secret() {
 
 async function noYield() {
   await collect();
-  const chunker = new Chunker(4096);
+  // Slabs hold large chunks only (src/memory.ts OWN_LARGE_BYTES): one 64 KiB chunk per burst.
+  const chunker = new Chunker(65536);
   const burst = patternBytes(0, 64 * 1024, 5);
   const start = stats();
   let worst = 0;
@@ -155,7 +156,7 @@ async function noYield() {
   // 1 GiB through a loop that never yields: no finalizer can run.
   for (let r = 0; r < 16384; r++) {
     const chunks = chunker.push(burst);
-    if (chunks.length !== 16 || checkPattern(chunks[r % 16], (r % 16) * 4096, 5) !== -1) wrong++;
+    if (chunks.length !== 1 || checkPattern(chunks[0], 0, 5) !== -1) wrong++;
     if (r % 256 === 0) {
       const s = stats();
       worst = Math.max(worst, s.outstanding);
@@ -202,7 +203,7 @@ async function fallback() {
   }
   const during = stats();
   nativeMemory.refuseExternal(false);
-  new Chunker(4096).push(new Uint8Array(65536));
+  new Chunker(65536).push(new Uint8Array(65536));
   const after = stats();
   if (wrong > 0) return `FAIL ${wrong} wrong chunks on the fallback`;
   if (during.taken !== before.taken) return `FAIL ${during.taken - before.taken} slabs taken while external buffers were refused`;
@@ -237,6 +238,15 @@ async function churn(id) {
 
 async function workers() {
   const WORKERS = 4;
+  // A worker alone: its chunks (40000 bytes among them) must come from Node's memory, no slab.
+  const alone = stats();
+  const lone = await new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { id: 50 }});
+    worker.on('message', resolve);
+    worker.on('error', reject);
+  });
+  if (lone.bad > 0 || lone.count === 0) return `FAIL the lone worker: ${JSON.stringify(lone)}`;
+  if (stats().taken !== alone.taken) return `FAIL a worker took ${stats().taken - alone.taken} slabs: a worker's external buffers die with it`;
   const started = stats();
   const runs = Array.from({ length: WORKERS }, (_, id) => new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { id: id + 1 }});
@@ -259,7 +269,7 @@ async function workers() {
   await collect();
   const end = stats();
   if (bad > 0) return `FAIL ${bad} wrong chunks of ${count}`;
-  if (end.taken - started.taken < 100) return 'FAIL the workers took no slabs: the pool was not exercised';
+  if (end.taken - started.taken < 100) return 'FAIL the main thread took no slabs: the pool was not exercised';
   if (end.outstanding > 4 * MiB) return `FAIL ${(end.outstanding / MiB).toFixed(1)} MiB still outstanding after every worker ended`;
   return `ok ${WORKERS} workers + main + 1 terminated, ${count} chunks right, ${end.taken - started.taken} slabs, ` +
     `${(end.outstanding / MiB).toFixed(1)} MiB outstanding after`;
