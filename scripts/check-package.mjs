@@ -7,10 +7,12 @@
 // - a CommonJS TypeScript project (module node16, with @types/node) cannot type-check `require`s of
 //   the package, or Node cannot run them;
 // - a shipped source map names a source that is neither inlined nor shipped;
+// - a relative link or image of the packed README.md or of a shipped docs/*.md names a file that is
+//   not in the tarball, leaves the package, or names a heading its Markdown target does not have;
 // - Node does not resolve `import 'reframer'` to the Node entry.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { packed, repo } from './packed.mjs';
@@ -120,11 +122,110 @@ if (maps.length === 0) unresolved.push('the tarball has no source maps (has the 
 if (unresolved.length > 0) failures.push(`source maps that do not resolve:\n${unresolved.join('\n')}`);
 else console.log(`check-package: ${maps.length} source maps resolve: ok`);
 
-// 6. Node resolves `import 'reframer'` to the Node entry (the stream face is there).
+// 6. The README's and the shipped docs' relative links and images resolve inside the tarball.
+checkDocLinks();
+
+// 7. Node resolves `import 'reframer'` to the Node entry (the stream face is there).
 const esm = run('import of the package from an ES module', process.execPath, ['--input-type=module', '-e',
   "import * as reframer from 'reframer'; console.log(typeof reframer.chunkerStream, reframer.backend);"],
 { cwd: project, env: { ...process.env, REFRAME_BACKEND: 'js' } });
 if (esm !== undefined && esm.trim() !== 'function js') failures.push(`import of the package from an ES module printed ${esm.trim()}`);
+
+/**
+ * What a reader of the installed package (node_modules, or npm's file view) meets: every relative link
+ * and image (Markdown inline and reference links, HTML src/href) of README.md and of every shipped
+ * Markdown file under docs/ must name a file or folder in the tarball, inside the package; a
+ * `#fragment` on a Markdown target must be one of its headings (GitHub's anchors). Fenced code and
+ * code spans are not links. Absolute URLs are not checked here.
+ */
+function checkDocLinks() {
+  const shipped = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n')
+    .filter((f) => f.startsWith('package/') && !f.endsWith('/')).map((f) => f.slice('package/'.length));
+  const files = new Set(shipped);
+  const folders = new Set(shipped.flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const root = join(project, 'node_modules/reframer');
+  const read = (file) => readFileSync(join(root, file), 'utf8');
+  const sources = shipped.filter((f) => f === 'README.md' || (f.startsWith('docs/') && f.endsWith('.md')));
+  const broken = [];
+  let count = 0;
+  for (const source of sources) {
+    for (const { target, line } of markdownLinks(read(source))) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) continue; // absolute
+      count++;
+      const [rawPath, fragment] = target.split('#', 2);
+      const path = rawPath === '' ? source : posix.normalize(posix.join(posix.dirname(source), decodeURIComponent(rawPath))).replace(/\/$/, '');
+      const where = `${source}:${line}: ${target}`;
+      if (path.startsWith('../') || path === '..') broken.push(`${where} leaves the package`);
+      else if (!files.has(path) && !folders.has(path)) broken.push(`${where}: ${path} is not in the tarball`);
+      else if (fragment && path.endsWith('.md') && files.has(path) && !headingAnchors(read(path)).has(fragment)) {
+        broken.push(`${where}: ${path} has no heading #${fragment}`);
+      }
+    }
+  }
+  if (!sources.includes('README.md')) broken.push('the tarball has no README.md');
+  if (count === 0) broken.push('no relative link found in README.md or docs/ (has the check stopped reading them?)');
+  if (broken.length > 0) failures.push(`links and images that do not resolve inside the package:\n${broken.join('\n')}`);
+  else console.log(`check-package: ${count} relative links and images of ${sources.join(', ')} resolve inside the tarball: ok`);
+}
+
+/** The lines of a Markdown text outside fenced code blocks, with code spans blanked; [line number, text]. */
+function proseLines(markdown) {
+  const out = [];
+  let fence;
+  markdown.split('\n').forEach((text, i) => {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      return;
+    }
+    if (marker) {
+      fence = marker;
+      return;
+    }
+    out.push([i + 1, text.replace(/(`+)[^`]*?\1/g, '')]);
+  });
+  return out;
+}
+
+/** Link and image targets of a Markdown text: inline `[x](t)`, `![x](t)`, definitions `[x]: t`, HTML src/href. */
+function markdownLinks(markdown) {
+  const links = [];
+  for (const [line, text] of proseLines(markdown)) {
+    for (const m of text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ target: m[1], line });
+    for (const m of text.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/g)) links.push({ target: m[1], line });
+    for (const m of text.matchAll(/\b(?:src|href)\s*=\s*["']([^"']+)["']/g)) links.push({ target: m[1], line });
+  }
+  return links;
+}
+
+/** GitHub's anchors for the headings of a Markdown text (and explicit `<a id>`/`<a name>` anchors). */
+function headingAnchors(markdown) {
+  const anchors = new Set();
+  const seen = new Map();
+  for (const [, text] of proseLines(markdown)) {
+    for (const m of text.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) anchors.add(m[1]);
+  }
+  let fence;
+  for (const text of markdown.split('\n')) {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (marker) {
+      fence = marker;
+      continue;
+    }
+    const heading = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
+    if (!heading) continue;
+    const plain = heading[1].replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
+    const base = plain.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '').replace(/\s/g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    anchors.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return anchors;
+}
 
 if (failures.length > 0) {
   for (const failure of failures) console.error(`check-package: ${failure}`);

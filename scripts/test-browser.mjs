@@ -3,28 +3,25 @@
 //
 // Serves dist/ (the build), web-streams-polyfill (which reframer/polyfill imports, and a check passes
 // as `streams`; mapped with an import map), a test page and generated data files from 127.0.0.1 on a
-// random port, opens the page in Debian's headless Chromium (through playwright-core) and Debian's
-// Firefox ESR (through puppeteer-core over WebDriver BiDi), one after the other, and reads the checks
-// the page made:
+// random port, opens the page in Debian's headless Chromium and Debian's Firefox ESR, both driven by
+// puppeteer-core (Chromium over CDP, Firefox over WebDriver BiDi), one after the other, and reads the
+// checks the page made:
 // `fetch()` bodies piped through ChunkerStream, chunks() over a response body, and a Chunker; then the
 // benchmark's chart (docs/images/throughput.svg, drawn by bench/chart.mjs): it decodes and paints as an
 // <img>, and inline it has the series and bars of the runs it was drawn from, each with a size.
 // Prints one line per check; exits 1 when any check fails, the page throws, or time runs out.
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { DEFAULT_OUT, chartModel, defaultInputs, loadRuns } from '../bench/chart.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
+// puppeteer-core adds the headless mode and its defaults (no first run, no background networking,
+// no component updates, no sync); these are what a root user in a container needs besides.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic'];
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const DEADLINE_MS = 180_000; // the whole run, both browsers' start included
 const PAGE_MS = 45_000; // the page's checks
@@ -388,33 +385,27 @@ function serve(request, response) {
 }
 
 /**
- * The browsers, each driven by its own client: Chromium by playwright-core over CDP, Firefox by
- * puppeteer-core over WebDriver BiDi. Both are Debian's packages: nothing is downloaded. `open()`
- * gives the first page, `version`, and `close()`.
+ * The browsers, both driven by puppeteer-core: Chromium over CDP, Firefox over WebDriver BiDi. Both
+ * are Debian's packages: nothing is downloaded. puppeteer-core makes (and removes) a temporary profile
+ * for each launch. `open()` gives the first page, `version`, and `close()`.
  */
 const BROWSERS = {
   chromium: {
     path: CHROMIUM,
     install: 'apt-get install -y chromium (or set CHROMIUM_PATH)',
     async open() {
-      const profile = mkdtempSync(join(tmpdir(), 'reframe-chromium-'));
-      const context = await chromium.launchPersistentContext(profile, {
+      const browser = await puppeteer.launch({
+        browser: 'chrome',
+        protocol: 'cdp',
         executablePath: CHROMIUM,
         args: CHROMIUM_ARGS,
         headless: true,
         timeout: 30_000,
-      }).catch((error) => {
-        rmSync(profile, { recursive: true, force: true });
-        throw error;
       });
       return {
-        page: context.pages()[0] ?? await context.newPage(),
-        version: `Chromium ${context.browser()?.version() ?? 'unknown version'}`,
-        waitFor: (page, fn) => page.waitForFunction(fn, undefined, { timeout: PAGE_MS }),
-        close: async () => {
-          await context.close().catch(() => undefined);
-          rmSync(profile, { recursive: true, force: true });
-        },
+        page: (await browser.pages())[0] ?? await browser.newPage(),
+        version: (await browser.version()).replace(/^(Headless)?Chrome\//, 'Chromium '),
+        close: () => browser.close().catch(() => undefined),
       };
     },
   },
@@ -434,7 +425,6 @@ const BROWSERS = {
       return {
         page: (await browser.pages())[0] ?? await browser.newPage(),
         version: (await browser.version()).replace('firefox/', 'Firefox '),
-        waitFor: (page, fn) => page.waitForFunction(fn, { timeout: PAGE_MS }),
         close: () => browser.close().catch(() => undefined),
       };
     },
@@ -449,7 +439,7 @@ async function runIn(name, origin) {
   const problems = [];
   const browser = await open();
   try {
-    const { page, version, waitFor } = browser;
+    const { page, version } = browser;
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
@@ -460,7 +450,7 @@ async function runIn(name, origin) {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
     });
     await page.goto(`${origin}/`, { timeout: 15_000 });
-    await waitFor(page, () => window.__reframe !== undefined);
+    await page.waitForFunction(() => window.__reframe !== undefined, { timeout: PAGE_MS });
     const results = await Promise.race([
       page.evaluate(() => window.__reframe),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`the page's checks took over ${PAGE_MS / 1000} s`)), PAGE_MS).unref()),

@@ -1,225 +1,166 @@
-// The API reference (docs/api.md, issue 14): regenerated in memory from the .d.ts files `pretest`
-// built, it must equal the checked-in file; every export of every entry has its section; every
-// exported declaration and member has a JSDoc summary. A tiny inline .d.ts pins what the renderer
-// makes of overloads, an optional documented property, a getter and an export two entries share.
-import { readFileSync } from 'node:fs';
+// The API reference (docs/api.md, issue 14; TypeDoc since issue 21): TypeDoc, with typedoc.json's
+// settings, regenerates it into a temporary directory and it must equal the checked-in file. The
+// coverage checks read the package itself, not TypeDoc: every runtime export of every built entry and
+// every export of every .d.ts in package.json "exports" has its section; every exported declaration,
+// and every member of a class or interface that is not an override of a Node base class, has a
+// JSDoc summary; the entry table names exactly what the Node entry adds to the browser one; each
+// error code has its meaning; every link inside the file resolves.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Application, ReflectionKind, type DeclarationReflection, type ProjectReflection, type Reflection } from 'typedoc';
 import ts from 'typescript';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { HEADER, OUTPUT, RUNTIME_KINDS, entriesOf, generate, render, slugger, type Reference } from '../scripts/api-doc.mjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDist } from './support/child.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: unknown };
-const ENTRIES = entriesOf(pkg);
+const OUTPUT = 'docs/api.md';
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
 
-/** `### kind name` headings of a reference, as "kind name" strings, in order. */
-function sections(markdown: string): string[] {
-  return [...markdown.matchAll(/^### (\w+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+/** Every `types` file package.json "exports" names, as its .d.ts (a .d.cts is the twin of its .d.ts). */
+function typesFiles(): string[] {
+  const files = new Set<string>();
+  const visit = (target: unknown): void => {
+    if (target === null || typeof target !== 'object') return;
+    for (const [key, value] of Object.entries(target)) {
+      if (key === 'types' && typeof value === 'string') files.add(value.replace(/^\.\//, '').replace(/\.d\.cts$/, '.d.ts'));
+      else visit(value);
+    }
+  };
+  visit(pkg.exports);
+  return [...files];
 }
 
-/** The lines from `### heading` up to the next `##` or `###` heading. */
-function section(markdown: string, heading: string): string {
-  const lines = markdown.split('\n');
-  const start = lines.indexOf(`### ${heading}`);
-  expect(start, `no section "### ${heading}"`).toBeGreaterThanOrEqual(0);
-  const end = lines.findIndex((line, i) => i > start && /^##{1,2} /.test(line));
-  return `${lines.slice(start, end < 0 ? undefined : end).join('\n').trimEnd()}\n`;
+/** The names a .d.ts exports, read with the compiler. */
+function exportsOf(file: string): string[] {
+  const path = join(ROOT, file);
+  const program = ts.createProgram([path], { noLib: true, types: [], module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
+  const symbol = program.getTypeChecker().getSymbolAtLocation(program.getSourceFile(path)!);
+  return symbol ? program.getTypeChecker().getExportsOfModule(symbol).map((s) => s.name).sort() : [];
+}
+
+/** The names of the `### Name` / `### name()` sections of the reference. */
+function sectionNames(markdown: string): string[] {
+  return [...markdown.matchAll(/^### (\w+)(?:\(\))?$/gm)].map((m) => m[1]);
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*```/.test(line)) fence = !fence;
+    if (fence) continue;
+    const heading = /^#{1,6} (.*)$/.exec(line);
+    if (heading) {
+      const base = heading[1].toLowerCase().replace(/<[^>]*>/g, '').replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      anchors.add(n ? `${base}-${n}` : base);
+    }
+    for (const m of line.matchAll(/<a id="([^"]+)"/g)) anchors.add(m[1]);
+  }
+  return anchors;
+}
+
+/** Declarations and members that must carry a JSDoc summary, with the name of each that does not. */
+function undocumented(project: ProjectReflection): string[] {
+  const missing: string[] = [];
+  const summary = (r: Reflection & { comment?: { summary: { text: string }[] } }): boolean =>
+    (r.comment?.summary ?? []).some((part) => part.text.trim() !== '');
+  const documented = (d: DeclarationReflection): boolean =>
+    summary(d) || (d.signatures ?? []).some(summary) || (d.getSignature !== undefined && summary(d.getSignature));
+  for (const declaration of project.children ?? []) {
+    if (!documented(declaration)) missing.push(declaration.name);
+    if (!declaration.kindOf(ReflectionKind.Class | ReflectionKind.Interface)) continue;
+    for (const member of declaration.children ?? []) {
+      // An override of a Node base class's hook (`_transform`, …) is documented by that class.
+      if (member.inheritedFrom || member.overwrites || member.kindOf(ReflectionKind.Constructor)) continue;
+      if (!documented(member)) missing.push(`${declaration.name}.${member.name}`);
+    }
+  }
+  return missing;
+}
+
+/** TypeDoc as `npm run docs:api` runs it (typedoc.json), writing into `out` instead of docs/. */
+async function typedoc(out: string): Promise<{ project: ProjectReflection; markdown: string }> {
+  const app = await Application.bootstrapWithPlugins({ options: join(ROOT, 'typedoc.json'), out, logLevel: 'Warn' });
+  const project = await app.convert();
+  if (!project || app.logger.hasErrors() || app.logger.hasWarnings()) throw new Error('TypeDoc: conversion failed or warned');
+  await app.generateOutputs(project);
+  if (app.logger.hasErrors() || app.logger.hasWarnings()) throw new Error('TypeDoc: writing the reference failed or warned');
+  return { project, markdown: readFileSync(join(out, 'api.md'), 'utf8') };
 }
 
 describe(OUTPUT, () => {
-  let reference: Reference;
+  let out: string;
+  let project: ProjectReflection;
+  let generated: string;
   let checkedIn: string;
 
-  beforeAll(() => {
-    reference = generate(ROOT);
+  beforeAll(async () => {
+    ensureDist();
+    out = mkdtempSync(join(tmpdir(), 'reframe-api-doc-'));
+    ({ project, markdown: generated } = await typedoc(out));
     checkedIn = readFileSync(join(ROOT, OUTPUT), 'utf8');
+  }, 120_000);
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it('is what `npm run docs:api` generates from the built .d.ts files', () => {
-    expect(checkedIn, `${OUTPUT} is out of date: run \`npm run docs:api\` and commit it`).toBe(reference.markdown);
+  it('is what `npm run docs:api` (TypeDoc) generates from the sources', () => {
+    expect(checkedIn, `${OUTPUT} is out of date: run \`npm run docs:api\` and commit it`).toBe(generated);
   });
 
-  it('every exported declaration and member has a JSDoc summary, every entry a note', () => {
-    expect(reference.problems, 'add the JSDoc in src/, then run `npm run docs:api`').toEqual([]);
-  });
-
-  it('starts with the generated-file header, documents each declaration once, and has plain ```ts blocks', () => {
-    expect(checkedIn.split('\n')[0]).toBe(HEADER);
-    const headings = sections(checkedIn);
-    expect(headings.length).toBeGreaterThan(0);
-    expect(new Set(headings).size, 'a declaration documented twice').toBe(headings.length);
-    expect(checkedIn).not.toMatch(/^\s*```\s*\w+\s+run\b/m); // those are executed by the README's example test
-  });
-
-  it('every link to a heading of the file resolves', () => {
-    const slug = slugger();
-    const anchors = new Set<string>();
-    let fence = false;
-    for (const line of checkedIn.split('\n')) {
-      if (/^\s*```/.test(line)) fence = !fence;
-      if (!fence && /^#{1,6} /.test(line)) anchors.add(slug(line.replace(/^#+ /, '')));
-    }
-    const links = [...checkedIn.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-    expect(links.length).toBeGreaterThan(0);
-    expect(links.filter((anchor) => !anchors.has(anchor))).toEqual([]);
+  it('every exported declaration, and every member of a class or interface, has a JSDoc summary', () => {
+    expect(project.children?.length).toBeGreaterThan(0);
+    expect(undocumented(project), 'add the JSDoc in src/, then run `npm run docs:api`').toEqual([]);
   });
 
   it('covers every types file in package.json "exports"', () => {
-    expect(reference.entries.map((e) => e.file)).toEqual(ENTRIES.map((e) => e.file));
-    expect(ENTRIES.map((e) => e.file)).toEqual(expect.arrayContaining(['dist/index.d.ts', 'dist/browser.d.ts', 'dist/polyfill.d.ts']));
+    expect(typesFiles().sort()).toEqual(['dist/browser.d.ts', 'dist/index.d.ts', 'dist/polyfill.d.ts']);
   });
 
-  describe.each(ENTRIES.map((e) => e.file))('%s', (file) => {
+  describe.each(typesFiles())('%s', (file) => {
     it('every runtime export of the built entry has its section', async () => {
       const module = await import(pathToFileURL(join(ROOT, file.replace(/\.d\.ts$/, '.js'))).href) as Record<string, unknown>;
-      const names = Object.keys(module).filter((name) => name !== 'default').sort();
-      const headings = sections(checkedIn);
-      const missing = names.filter((name) => !RUNTIME_KINDS.some((kind) => headings.includes(`${kind} ${name}`)));
-      expect(missing, `exports of ${file} without a "### <kind> <name>" section`).toEqual([]);
-      const entry = reference.entries.find((e) => e.file === file)!;
-      expect(entry.exports.filter((d) => RUNTIME_KINDS.includes(d.kind)).map((d) => d.name).sort()).toEqual(names);
+      const names = Object.keys(module).filter((name) => name !== 'default');
+      if (file === 'dist/index.d.ts') expect(names).toEqual(expect.arrayContaining(['Chunker', 'chunkerStream', 'chunks', 'backend']));
+      const sections = new Set(sectionNames(checkedIn));
+      expect(names.filter((name) => !sections.has(name)), `exports of ${file} without a section`).toEqual([]);
     });
 
     it('every export in the .d.ts has its section', () => {
-      // Read with the compiler directly, not through the script: the export list it must cover.
-      const path = join(ROOT, file);
-      const program = ts.createProgram([path], { noLib: true, types: [], module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
-      const checker = program.getTypeChecker();
-      const symbol = checker.getSymbolAtLocation(program.getSourceFile(path)!);
-      const names = symbol ? checker.getExportsOfModule(symbol).map((s) => s.name) : [];
-      const headings = new Set(sections(checkedIn).map((h) => h.split(' ')[1]));
-      expect(names.filter((name) => !headings.has(name)), `exports of ${file} without a section`).toEqual([]);
+      const names = exportsOf(file);
       if (file === 'dist/index.d.ts') expect(names).toEqual(expect.arrayContaining(['Chunker', 'chunkerStream', 'ChunkerOptions']));
+      const sections = new Set(sectionNames(checkedIn));
+      expect(names.filter((name) => !sections.has(name)), `exports of ${file} without a section`).toEqual([]);
     });
   });
-});
 
-describe('api-doc renderer', () => {
-  const root = '/api-doc-fixture';
-  const FIXTURE = `\
-/** Adds two numbers. */
-export declare function add(a: number, b: number): number;
-/**
- * Joins two strings.
- * @param a - the first
- * @returns \`a\` then \`b\`
- * @example
- * add('a', 'b'); // 'ab'
- * @see {@link Options}
- */
-export declare function add(a: string, b: string): string;
-/** Options of the fixture. */
-export interface Options {
-    /** Samples per chunk. */
-    size: number;
-    /**
-     * How many at once.
-     * @default 1
-     */
-    count?: number;
-}
-/**
- * A box of samples.
- *
- * \`\`\`ts run
- * new Box(1);
- * \`\`\`
- */
-export declare class Box {
-    #private;
-    /** @throws RangeError for a negative size. */
-    constructor(size: number);
-    /** Samples in the box. */
-    get size(): number;
-}
-`;
-  const MORE = `export * from './index.js';\n/** Only in the second entry. */\nexport declare const extra: number;\n`;
-  const entries = [
-    { file: 'index.d.ts', routes: [{ specifier: 'fixture', conditions: [''] }] },
-    { file: 'more.d.ts', routes: [{ specifier: 'fixture/more', conditions: [''] }] },
-  ];
-  const notes = { 'index.d.ts': { where: 'everywhere', text: 'The fixture.' }, 'more.d.ts': { where: '', text: 'More.' } };
-  const fixture = (index: string) => render({ root, entries, notes, files: { 'index.d.ts': index, 'more.d.ts': MORE } });
-
-  it('renders each overload with its own signature and JSDoc; @param, @returns, @example and @see as Markdown', () => {
-    const { markdown, problems } = fixture(FIXTURE);
-    expect(problems).toEqual([]);
-    expect(section(markdown, 'function add')).toBe(`\
-### function add
-
-\`\`\`ts
-function add(a: number, b: number): number;
-\`\`\`
-
-Adds two numbers.
-
-\`\`\`ts
-function add(a: string, b: string): string;
-\`\`\`
-
-Joins two strings.
-
-**Parameters:**
-
-- \`a\`: the first
-
-**Returns:** \`a\` then \`b\`
-
-**Example:**
-
-\`\`\`ts
-add('a', 'b'); // 'ab'
-\`\`\`
-
-**See:** [\`Options\`](#interface-options)
-
-*Exported by* [\`fixture\` everywhere](#fixture-everywhere), [\`fixture/more\`](#fixturemore).
-`);
+  it('the entry table names, as the browser entry\'s exceptions, exactly what the Node entry adds', () => {
+    const row = checkedIn.split('\n').find((line) => line.startsWith('| `reframer/browser`'));
+    expect(row, 'the entry table has no `reframer/browser` row').toBeDefined();
+    const named = [...row!.matchAll(/\[`(\w+)`\]\(#/g)].map((m) => m[1]).sort();
+    const browser = new Set(exportsOf('dist/browser.d.ts'));
+    const nodeOnly = exportsOf('dist/index.d.ts').filter((name) => !browser.has(name));
+    expect(nodeOnly.length).toBeGreaterThan(0);
+    expect(named).toEqual(nodeOnly);
   });
 
-  it('lists an interface\'s properties with type, optional marker, JSDoc and @default', () => {
-    const text = section(fixture(FIXTURE).markdown, 'interface Options');
-    expect(text).toContain('```ts\ninterface Options {\n    size: number;\n    count?: number;\n}\n```');
-    expect(text).toContain('- `size: number`: Samples per chunk.\n');
-    expect(text).toContain('- `count?: number` *(optional)*: How many at once.\n\n  **Default:** `1`\n');
+  it('gives each error code its meaning', () => {
+    const codes = [...readFileSync(join(ROOT, 'dist/errors.d.ts'), 'utf8').matchAll(/'(ERR_REFRAME_\w+)'/g)].map((m) => m[1]);
+    expect(codes.length).toBeGreaterThanOrEqual(4);
+    for (const code of new Set(codes)) expect(checkedIn, `no meaning for ${code}`).toMatch(new RegExp(`^- \`${code}\`: \\S`, 'm'));
   });
 
-  it('shows a class without its private fields, and each member (a getter, the constructor\'s @throws) under its own heading', () => {
-    const text = section(fixture(FIXTURE).markdown, 'class Box');
-    expect(text).toContain('```ts\nclass Box {\n    constructor(size: number);\n    get size(): number;\n}\n```');
-    expect(text).not.toContain('#private');
-    expect(text).toContain('A box of samples.\n\n```ts\nnew Box(1);\n```\n'); // never ```ts run: the README test runs those
-    expect(text).toContain('#### `new Box(size)`\n\n```ts\nconstructor(size: number);\n```\n\n**Throws:** RangeError for a negative size.\n');
-    expect(text).toContain('#### `size`\n\n```ts\nget size(): number;\n```\n\nSamples in the box.\n');
-  });
-
-  it('documents an export two entries share once, and says what the larger entry adds', () => {
-    const { markdown } = fixture(FIXTURE);
-    expect(sections(markdown)).toEqual(['class Box', 'function add', 'const extra', 'interface Options']);
-    expect(markdown).toContain('Everything [`fixture` everywhere](#fixture-everywhere) exports, and:\n\n' +
-      '| Export | Kind | Summary |\n|---|---|---|\n| [`extra`](#const-extra) | const | Only in the second entry. |\n');
-  });
-
-  it('reports a declaration or member without a JSDoc summary', () => {
-    const bare = FIXTURE.replace('/** Adds two numbers. */\n', '').replace('    /** Samples per chunk. */\n', '');
-    expect(fixture(bare).problems).toEqual(['add (overload 1): no JSDoc summary', 'Options.size: no JSDoc summary']);
-  });
-
-  it('reads the entries from package.json "exports": one per types file, .d.cts twins folded in', () => {
-    expect(entriesOf({
-      name: 'p',
-      exports: {
-        '.': {
-          node: { import: { types: './dist/a.d.ts' }, require: { types: './dist/a.d.cts' } },
-          default: { types: './dist/b.d.ts', default: './dist/b.js' },
-        },
-        './b': { import: { types: './dist/b.d.ts' }, require: { types: './dist/b.d.cts' } },
-        './package.json': './package.json',
-      },
-    })).toEqual([
-      { file: 'dist/a.d.ts', routes: [{ specifier: 'p', conditions: ['node'] }] },
-      { file: 'dist/b.d.ts', routes: [{ specifier: 'p', conditions: ['default'] }, { specifier: 'p/b', conditions: [''] }] },
-    ]);
+  it('every link to a heading or anchor of the file resolves, and no block is a runnable one', () => {
+    const anchors = anchorsOf(checkedIn);
+    const links = [...checkedIn.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(20);
+    expect(links.filter((anchor) => !anchors.has(anchor))).toEqual([]);
+    expect(checkedIn).not.toMatch(/^\s*```\s*\w+\s+run\b/m); // those are executed by test/docs-run.test.ts
   });
 });

@@ -20,8 +20,11 @@
 //   together in one TypeScript program with tsconfig.json's options (strict, verbatimModuleSyntax:
 //   write `import { type X }` for types) against the package's own .d.ts files, as a user's project
 //   sees them. A type error fails the block's test with its markdown file and line.
-// - Stand-ins (test/support/doc-standins.mjs), defined before the block runs, so it uses them without
-//   declaring them:
+// - README.md's blocks run bare: no stand-in below, an empty working directory, as a user who pastes
+//   a block into a file of an empty project meets it (issue 21). A README block makes its own input
+//   (writes a small file, starts a local server, `new Response(bytes)`, a generator).
+// - Other docs' blocks may use stand-ins (test/support/doc-standins.mjs), defined before the block
+//   runs, so it uses them without declaring them:
 //     socket    a Node Readable of bytes, like a net.Socket: 200 MPEG-TS packets (188 bytes, 0x47 then
 //               byte j of packet i = (i + j) & 0xff) in segments of 1, 100, 1460, 7, 4000… bytes, then ends
 //     response  a WHATWG Response whose body streams 65,536 bytes (byte k = k & 0xff) in uneven pieces
@@ -51,6 +54,8 @@ import { extractBlocks, type RunnableBlock } from './support/markdown-blocks.js'
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BACKENDS = installed === 'native' ? ['native', 'js'] : ['js'];
 const FIXTURE = 'test/fixtures/docs-sample.md';
+/** Files whose blocks run with no stand-ins: what a user copies first. */
+const BARE_FILES = new Set(['README.md']);
 
 /** README.md and docs/**\/*.md (repository-relative paths), then the harness's own sample. */
 function docFiles(): string[] {
@@ -81,7 +86,8 @@ async function failuresOf(block: RunnableBlock): Promise<string[]> {
     const errors = (await (typeErrors ??= sandbox.typecheck(ALL_BLOCKS))).get(block) ?? [];
     if (errors.length) failures.push(`${block.file}:${block.line} (ts run) does not type-check:\n${errors.join('\n')}`);
   }
-  const runs = await Promise.all(BACKENDS.map((backend) => sandbox.run(block, { backend })));
+  const bare = BARE_FILES.has(block.file);
+  const runs = await Promise.all(BACKENDS.map((backend) => sandbox.run(block, { backend, bare })));
   for (const run of runs) {
     const failure = verdict(block, run);
     if (failure) failures.push(failure);
@@ -181,6 +187,15 @@ describe('the runner', () => {
   it('anything on stderr fails, even with exit code 0 and the right output', async () => {
     const b = block('console.log("ok"); console.warn("careful");', { output: 'ok' });
     expect(verdict(b, await run(b))).toMatch(/^unit\.md:10 \(js run, \w+ core\) wrote to stderr\n[^]*--- stderr\ncareful\n$/);
+  });
+
+  it('a bare run (README.md\'s blocks) has no stand-in global and an empty working directory', async () => {
+    const b = block([
+      "import fs from 'node:fs';",
+      "console.log(typeof socket, typeof response, typeof handle, fs.readdirSync('.').filter((f) => !f.endsWith('.mjs')).length);",
+    ].join('\n'), { output: 'undefined undefined undefined 0' });
+    expect(verdict(b, await sandbox.run(b, { backend: BACKENDS[0], bare: true }))).toBeUndefined();
+    expect(verdict(b, await run(b))).toBeDefined(); // with the stand-ins it sees them
   });
 
   it('a block sees the stand-ins: globals, and the files in its own working directory', async () => {

@@ -51,15 +51,18 @@ export class DocSandbox {
     fs.symlinkSync(ROOT, path.join(this.dir, 'node_modules', 'reframer'), 'junction');
   }
 
-  /** Runs `block` in a fresh working directory with the stand-ins, as `node --import doc-standins.mjs?install <block>`. */
-  async run(block: RunnableBlock, { backend, timeout = RUN_TIMEOUT }: { backend: string; timeout?: number }): Promise<BlockRun> {
+  /**
+   * Runs `block` in a fresh working directory with the stand-ins, as `node --import doc-standins.mjs?install <block>`;
+   * `bare`: as a user who pasted it into a file of an empty project runs it, with no stand-in global or file.
+   */
+  async run(block: RunnableBlock, { backend, timeout = RUN_TIMEOUT, bare = false }: { backend: string; timeout?: number; bare?: boolean }): Promise<BlockRun> {
     const cwd = path.join(this.dir, `run-${++this.#runs}`);
     fs.mkdirSync(cwd);
     try {
-      writeStandinFiles(cwd);
+      if (!bare) writeStandinFiles(cwd);
       const script = path.join(cwd, `${path.basename(block.file)}.mjs`);
       fs.writeFileSync(script, await moduleText(block));
-      const args = [...(block.lang === 'ts' ? ['--enable-source-maps'] : []), '--import', PRELOAD, script];
+      const args = [...(block.lang === 'ts' ? ['--enable-source-maps'] : []), ...(bare ? [] : ['--import', PRELOAD]), script];
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REFRAME_BACKEND: backend };
       delete env.FORCE_COLOR;
       const started = performance.now();
