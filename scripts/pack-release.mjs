@@ -81,7 +81,7 @@ mkdirSync(out, { recursive: true });
 const env = host ? { ...process.env, REFRAME_PACK_ANY: '1' } : process.env;
 const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 if (pack.status !== 0) fail(`npm pack exited with ${pack.status ?? pack.signal}`);
-const [{ filename, files, size, unpackedSize }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
+const [{ filename, files, size, unpackedSize }] = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[\s*$/m)));
 const packed = new Set(files.map((f) => f.path));
 const prebuilds = [...packed].filter((p) => p.startsWith('prebuilds/')).sort();
 const missing = targets.map((t) => relative(ROOT, prebuildPath(t)).split('\\').join('/')).filter((p) => !packed.has(p));

@@ -99,7 +99,7 @@ try {
     // --ignore-scripts: dist/ was just built (and the prepack guard wants every release prebuild).
     const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { stdio: ['ignore', 'pipe', 'inherit'] });
     if (pack.status !== 0) fail(`npm pack exited with ${pack.status}`);
-    tarball = join(work, JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0].filename);
+    tarball = join(work, JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[\s*$/m)))[0].filename);
   }
   const listed = run('tar', ['-tzf', tarball]).stdout.split('\n');
   if (!listed.includes('package/prebuilds/win32-x64/reframer.node')) fail(`${tarball} has no prebuilds/win32-x64/reframer.node`);
