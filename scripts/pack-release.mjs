@@ -68,7 +68,14 @@ if (build) {
   }
 }
 const problems = checkPrebuilds(targets);
-if (problems.length > 0) fail(`not packing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+if (problems.length > 0) {
+  const elsewhere = targets.filter((t) => !buildableTargets().includes(t));
+  fail(
+    `not packing:\n${problems.map((p) => `  - ${p}`).join('\n')}` +
+      (elsewhere.length > 0 && build ? `\n  (${elsewhere.join(', ')}: not buildable on ${hostTarget()}; put them into prebuilds/ first)` : '') +
+      (host ? '' : "\n  A contributor's tarball with this machine's prebuild only: npm run pack:release -- DIR --host"),
+  );
+}
 if (skipped.length > 0) {
   console.log(`pack:release: --host: built and checked ${targets.join(', ')} only; skipped ${skipped.join(', ')}: not a release, never publish it`);
 }
