@@ -12,7 +12,7 @@ const CASES: Record<string, string> = {
   secret: "one chunker's bytes never show in another's chunks or buffers once its memory is recycled",
   'no-yield': 'a loop that never yields stays within the outstanding bound, the free slabs within theirs, and an idle process releases every block',
   fallback: 'where external buffers are refused (forced), output is JavaScript memory and right',
-  workers: 'worker threads with several chunkers each share the pool: every chunk right, memory back after a worker is terminated',
+  workers: 'worker threads with several chunkers each: every chunk right; a worker takes no slab, the main thread does where it recycles',
 };
 const BOUND = 60_000 * TIME_SCALE;
 const native = CORES.some((core) => core.backend === 'native');

@@ -116,6 +116,11 @@ function nativeRuntimeOf(native: NativeAddon): Runtime {
 
 /** The native core, its output in the addon's memory; undefined where the addon did not load. */
 export const nativeRuntime: Runtime | undefined = addon && nativeRuntimeOf(addon);
+/**
+ * True where the native core recycles large chunks in the addon's slabs (the main thread, where a
+ * user's mark cannot abort Node: see nativeRuntimeOf); tests read it.
+ */
+export const nativeRecycles = nativeRuntime?.allocChunk !== undefined;
 /** The addon's memory (tests: statistics, the forced fallback); undefined where it did not load. */
 export const nativeMemory = addon?.memory;
 
