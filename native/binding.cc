@@ -338,7 +338,10 @@ napi_value Binding::Pending(napi_env env, napi_callback_info info) {
 // (push and flush check each region), or they are zeroed here. The slab goes back to the pool when
 // V8 frees the buffer's memory (its finalizer; Node runs it on this thread after an event-loop
 // turn). A transferred buffer takes its backing store along, and the finalizer runs only when the
-// last ArrayBuffer over it is gone, so a slab is never reused while any JavaScript can see it.
+// last ArrayBuffer over it is gone — except that Node also runs it when the environment that made
+// the buffer is torn down, moved or not. So JavaScript calls alloc() only on the main thread, whose
+// environment ends with the process, and only where a user's markAsUntransferable cannot make that
+// teardown abort (src/core/node-runtime.ts); there a slab is never reused while JavaScript can see it.
 
 // One output buffer's slab, owned by its finalizer.
 struct Ticket {

@@ -55,8 +55,9 @@ class SlabPool {
   static constexpr size_t kMaxFreeBytes = 128 * 1024 * 1024;
   static constexpr size_t kMaxOutstandingBytes = 256 * 1024 * 1024;
 
-  // The process's pool: shared by every chunker of every thread, never destroyed (finalizers of
-  // worker threads may give slabs back while the process exits).
+  // The process's pool, never destroyed. JavaScript takes slabs only on the main thread, whose
+  // environment ends with the process (src/core/node-runtime.ts): a worker's external buffers are
+  // finalized when the worker ends even if they moved to another thread, so a worker never uses it.
   static SlabPool& Shared();
 
   // A slab of at least `bytes` (> 0): a recycled one of its class if any is free, else new memory.
