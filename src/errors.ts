@@ -11,8 +11,15 @@
  *   copy of its samples, so nothing is lost silently.
  * - `ERR_REFRAME_NO_STREAMS`: `new ChunkerStream()` on a platform without WHATWG streams, with no
  *   `streams` option, before anything imported `reframer/polyfill`.
+ * - `ERR_REFRAME_NO_POLYFILL`: `import 'reframer/polyfill'` where `web-streams-polyfill` (an optional
+ *   peer dependency) is not installed: `npm install web-streams-polyfill`.
+ * - `ERR_REFRAME_BACKEND`: at import (Node, Bun, Deno), the environment asks for a core that cannot
+ *   be had: `REFRAME_BACKEND` is neither `js` nor `native`, `REFRAME_ADDON` is not an absolute path to
+ *   a `.node` file, or `REFRAME_BACKEND=native` where the addon does not load.
  */
-export type ReframeErrorCode = 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL' | 'ERR_REFRAME_NO_STREAMS';
+export type ReframeErrorCode =
+  | 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL' | 'ERR_REFRAME_NO_STREAMS'
+  | 'ERR_REFRAME_NO_POLYFILL' | 'ERR_REFRAME_BACKEND';
 
 /** An error with one of reframe's codes. `tail`, when present, holds samples that could not be handed out. */
 export interface ReframeError extends Error {
@@ -25,7 +32,8 @@ export interface ReframeError extends Error {
   tail?: ArrayBufferView;
 }
 
-function coded<E extends Error>(error: E, code: ReframeErrorCode): E & { code: ReframeErrorCode } {
+/** Gives `error` one of reframe's codes (an own, enumerable property, as Node's errors have). */
+export function coded<E extends Error>(error: E, code: ReframeErrorCode): E & { code: ReframeErrorCode } {
   Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
   return error as E & { code: ReframeErrorCode };
 }
@@ -43,11 +51,68 @@ export function describe(value: unknown): string {
   if (typeof value === 'symbol') return 'a symbol';
   try {
     if (Array.isArray(value)) return 'an array';
-    if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
-    return `an ${Object.prototype.toString.call(value).slice(8, -1)}`.replace(/^an ([^AEIOU])/, 'a $1');
+    return withArticle(Object.prototype.toString.call(value).slice(8, -1));
   } catch {
     return 'an object'; // a revoked Proxy, or a Symbol.toStringTag getter that throws
   }
+}
+
+/**
+ * `word` after its indefinite article, by sound: "an Int16Array", "an ArrayBuffer", "an object", but
+ * "a Uint8Array", "a Float32Array" (a leading "u" that sounds "you" takes "a").
+ */
+export function withArticle(word: string): string {
+  return `${/^(?:[aeio]|u(?!ni|int|s[eu]|t))/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** `count` and `unit` with the unit singular for 1: "1 byte", "8 bytes", "1 sample". */
+export function plural(count: number | bigint, unit: string): string {
+  return `${count} ${count === 1 || count === 1n ? unit : `${unit}s`}`;
+}
+
+/**
+ * The name in `known` closest to `name`, if one is close enough to be a slip: the same but for case,
+ * or at most one edit (two for names of 6 or more characters) away, a swap of neighbours counting as
+ * one (Damerau–Levenshtein, restricted).
+ */
+export function closest(name: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    if (candidate.toLowerCase() === name.toLowerCase()) return candidate;
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= (name.length >= 6 ? 2 : 1) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  // Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours.
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * An option name that no face knows: TypeError, ERR_REFRAME_OPTION. The message names the closest
+ * known one when the name looks like a slip of it, else lists them; `elsewhere` says where a name
+ * that belongs to the other argument goes.
+ */
+export function unknownOptionError(name: string, value: unknown, known: readonly string[], elsewhere?: string): Error {
+  const near = closest(name, known);
+  const hint = elsewhere ?? (near !== undefined ? `did you mean '${near}'?` : `options are ${known.join(', ')}`);
+  return optionError('type', name, value, `left out (not an option here; ${hint})`);
 }
 
 /** A bad option: TypeError for a value of the wrong kind, RangeError for one out of range. */
@@ -66,10 +131,27 @@ export function inputError(message: string, tail?: ArrayBufferView): TypeError {
 /** `tail: 'error'` and the stream ended with a partial chunk, kept in `tail`. */
 export function tailError(tail: ArrayBufferView, samples: number, size: number): Error {
   const error = coded(
-    new Error(`reframe: the stream ended with a partial chunk of ${samples} of ${size} samples (tail: 'error')`),
+    new Error(`reframe: the stream ended with a partial chunk of ${samples} of ${plural(size, 'sample')} (tail: 'error')`),
     'ERR_REFRAME_TAIL',
   );
   return Object.assign(error, { tail });
+}
+
+/**
+ * The environment asks for a core that cannot be had (REFRAME_BACKEND, REFRAME_ADDON): thrown at
+ * import, so that a typo never silently selects the other core or loads something else.
+ */
+export function backendError(message: string, options?: { cause?: unknown }): Error {
+  return coded(new Error(`reframe: ${message}`, options), 'ERR_REFRAME_BACKEND');
+}
+
+/** `import 'reframer/polyfill'` without web-streams-polyfill installed. */
+export function noPolyfillError(cause: unknown): Error {
+  return coded(
+    new Error("reframe: 'reframer/polyfill' builds ChunkerStream on web-streams-polyfill, which is not installed " +
+      '(it is an optional peer dependency): `npm install web-streams-polyfill`', { cause }),
+    'ERR_REFRAME_NO_POLYFILL',
+  );
 }
 
 /**
@@ -78,8 +160,9 @@ export function tailError(tail: ArrayBufferView, samples: number, size: number):
  */
 export function noStreamsError(): Error {
   return coded(
-    new Error("reframe: this platform has no WHATWG streams (ReadableStream, WritableStream); import 'reframer/polyfill' " +
-      "once to build ChunkerStream on web-streams-polyfill's ponyfill, or pass an implementation as the `streams` option"),
+    new Error("reframe: this platform has no WHATWG streams (ReadableStream, WritableStream); `npm install " +
+      "web-streams-polyfill` and import 'reframer/polyfill' once to build ChunkerStream on its ponyfill, or pass an " +
+      'implementation as the `streams` option'),
     'ERR_REFRAME_NO_STREAMS',
   );
 }

@@ -1,5 +1,5 @@
 // Options: validated once, here, and turned into a ResolvedOptions that nothing re-checks.
-import { optionError } from './errors.js';
+import { closest, optionError, plural, unknownOptionError } from './errors.js';
 import { SAMPLE_TYPES, type SampleType, type SampleTypeInfo } from './types.js';
 
 /** What the end of the stream does with a last, incomplete chunk. */
@@ -54,6 +54,9 @@ export const MAX_CHUNK_BYTES = 2 ** 32;
 
 export const TAIL_POLICIES: readonly TailPolicy[] = ['emit', 'pad', 'drop', 'error'];
 const KNOWN = new Set(['size', 'hop', 'type', 'channels', 'tail', 'fill', 'align', 'batch']);
+// Names of the stream faces' second argument (Node's stream options, ChunkerStream's init): given in
+// the first argument, the message says where they go instead of guessing a near name.
+const SECOND_ARGUMENT = new Set(['highWaterMark', 'readableHighWaterMark', 'writableHighWaterMark', 'signal', 'streams', 'objectMode']);
 
 function integer(options: Record<string, unknown>, name: string, fallback: number, max: number): number {
   const value = options[name] === undefined ? fallback : options[name];
@@ -68,9 +71,20 @@ function oneOf<V extends string>(options: Record<string, unknown>, name: string,
   const value = options[name] === undefined ? fallback : options[name];
   if (typeof value !== 'string') throw optionError('type', name, value, `one of ${allowed.join(', ')}`);
   if (!(allowed as readonly string[]).includes(value)) {
-    throw optionError('range', name, value, `one of ${allowed.join(', ')}`);
+    const near = closest(value, allowed);
+    throw optionError('range', name, value, `one of ${allowed.join(', ')}${near === undefined ? '' : ` (did you mean '${near}'?)`}`);
   }
   return value as V;
+}
+
+/**
+ * Refuses every own key of `options` that `known` does not name (ERR_REFRAME_OPTION, naming the
+ * closest known name when it looks like a slip of one).
+ */
+export function checkKeys(options: object, known: ReadonlySet<string>, elsewhere?: (key: string) => string | undefined): void {
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw unknownOptionError(key, (options as Record<string, unknown>)[key], [...known], elsewhere?.(key));
+  }
 }
 
 function resolveFill(value: unknown, type: SampleType, info: SampleTypeInfo): number | bigint {
@@ -108,16 +122,18 @@ function encodeFill(fill: number | bigint, info: SampleTypeInfo): Uint8Array {
 /**
  * Validates options (or a bare size) once, at construction. Throws a TypeError or RangeError with
  * `code: 'ERR_REFRAME_OPTION'` naming the option and the value; nothing is coerced or guessed.
+ * `also` names keys the caller reads and validates itself (`chunks()`'s `signal`).
  */
-export function resolveOptions(input: unknown): ResolvedOptions {
+export function resolveOptions(input: unknown, also: readonly string[] = []): ResolvedOptions {
   const options: Record<string, unknown> =
     typeof input === 'number' ? { size: input } : (input as Record<string, unknown>);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw optionError('type', 'options', input, 'an options object or a size');
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw optionError('type', key, options[key], `left out (not an option; options are ${[...KNOWN].join(', ')})`);
-  }
+  const known = also.length === 0 ? KNOWN : new Set([...KNOWN, ...also]);
+  checkKeys(options, known, (key) => (SECOND_ARGUMENT.has(key) && !known.has(key)
+    ? 'a stream option: it goes in the second argument of chunkerStream() or new ChunkerStream()'
+    : undefined));
   if (options.size === undefined) throw optionError('type', 'size', undefined, 'an integer');
   const type = oneOf(options, 'type', Object.keys(SAMPLE_TYPES) as SampleType[], 'uint8');
   const info = SAMPLE_TYPES[type];
@@ -125,7 +141,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const sampleBytes = info.array.BYTES_PER_ELEMENT * info.parts * channels;
   const size = integer(options, 'size', 0, Number.MAX_SAFE_INTEGER);
   if (size * sampleBytes > MAX_CHUNK_BYTES) {
-    throw optionError('range', 'size', size, `at most ${Math.floor(MAX_CHUNK_BYTES / sampleBytes)} samples of ${sampleBytes} bytes (a chunk must fit one typed array)`);
+    throw optionError('range', 'size', size, `at most ${plural(Math.floor(MAX_CHUNK_BYTES / sampleBytes), 'sample')} of ${plural(sampleBytes, 'byte')} (a chunk must fit one typed array)`);
   }
   const hop = integer(options, 'hop', size, Math.floor(Number.MAX_SAFE_INTEGER / sampleBytes));
   const tail = oneOf(options, 'tail', TAIL_POLICIES, 'emit');

@@ -3,7 +3,7 @@
 // browsers load this file too.
 import type * as ponyfill from 'web-streams-polyfill';
 import { noStreamsError, optionError } from './errors.js';
-import { resolveOptions, type ChunkerOptions } from './options.js';
+import { checkKeys, resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { Reframer, batchChunks } from './reframer.js';
 import { afterTurnIfDue, turnIfDue } from './memory.js';
@@ -50,6 +50,19 @@ export type WebReadableOf<S, R> = [S] extends [Polyfill] ? ponyfill.ReadableStre
 export type WebWritableOf<S, W> = [S] extends [Polyfill] ? ponyfill.WritableStream<W> : WritableStream<W>;
 
 const DEFAULT_HIGH_WATER_MARK = 16;
+const INIT_KEYS: ReadonlySet<string> = new Set(['streams', 'highWaterMark']);
+const FIRST_ARGUMENT: ReadonlySet<string> = new Set(['size', 'hop', 'type', 'channels', 'tail', 'fill', 'align', 'batch']);
+
+// The second argument, validated like the first: an object (or nothing) of known keys only, so
+// that a typo ({ hwm: 4 }) or a chunker option in the wrong place is an error, not a default.
+function checkInit(init: unknown): ChunkerStreamInit {
+  if (init === undefined) return {};
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) {
+    throw optionError('type', 'init', init, 'an object ({ streams, highWaterMark }) or left out');
+  }
+  checkKeys(init, INIT_KEYS, (key) => (FIRST_ARGUMENT.has(key) ? 'a chunker option: it goes in the first argument' : undefined));
+  return init;
+}
 
 // What a pair falls back on where the platform has no streams: set only by `reframer/polyfill`
 // (src/polyfill.ts), so that the polyfill is bundled only by apps that import it.
@@ -124,9 +137,9 @@ export class ChunkerStream<
    * `code: 'ERR_REFRAME_NO_STREAMS'` where the platform has no streams, none was passed as `streams`
    * and `reframer/polyfill` was not imported.
    */
-  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init: ChunkerStreamInit & { streams?: S } = {}) {
+  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init?: ChunkerStreamInit & { streams?: S }) {
     const resolved = resolveOptions(options);
-    const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = init;
+    const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = checkInit(init) as ChunkerStreamInit & { streams?: S };
     if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 0) {
       throw optionError(typeof highWaterMark === 'number' ? 'range' : 'type', 'highWaterMark', highWaterMark, 'an integer ≥ 0');
     }
