@@ -38,6 +38,13 @@ describe.each(FACES)('%s', (_, construct) => {
   });
 });
 
+describe('chunks() knows its own signal option', () => {
+  it('a slip of signal names it', () => {
+    const error = thrown(() => chunks([], { size: 4, sigal: new AbortController().signal } as never), 'ERR_REFRAME_OPTION', TypeError);
+    expect(error.message).toContain("'signal'");
+  });
+});
+
 describe('new ChunkerStream(options, init): the second argument is checked like the first', () => {
   it.each([
     ['an unknown key (hwm)', { hwm: 4 }],
