@@ -2,20 +2,25 @@
 // CI: the packed package (scripts/packed.mjs) as its users meet it. Fails when
 // - @arethetypeswrong/cli finds a problem in any entry under node10, node16 (CJS and ESM) or bundler;
 // - publint (strict, suggestions included) has anything to say about the tarball;
+// - a shipped declaration file imports web-streams-polyfill (an optional peer dependency: the types
+//   must compile without it, and every TypeScript project below has none installed);
 // - a TypeScript browser project (moduleResolution bundler, no @types/node) cannot type-check its
 //   use of `reframer`, `reframer/browser` and `reframer/polyfill`, or gets the Node entry's types;
 // - a CommonJS TypeScript project (module node16, with @types/node) cannot type-check `require`s of
 //   the package, or Node cannot run them;
 // - a shipped source map names a source that is neither inlined nor shipped;
-// - Node does not resolve `import 'reframer'` to the Node entry.
+// - Node does not resolve `import 'reframer'` to the Node entry;
+// - `reframer/polyfill` (import and require) does not throw ERR_REFRAME_NO_POLYFILL naming
+//   `npm install web-streams-polyfill` where that is not installed, or does not register it where it is.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { packed, repo } from './packed.mjs';
 
-const { project, tarball } = packed(['web-streams-polyfill', 'typescript', '@types/node']);
+// No web-streams-polyfill in the scratch project: the types must not need it (section 7 adds it).
+const { project, tarball } = packed(['typescript', '@types/node']);
 const failures = [];
 const run = (what, command, args, options = {}) => {
   try {
@@ -39,6 +44,14 @@ const { messages, pkg } = await publint({
 });
 if (messages.length === 0) console.log('check-package: publint: ok');
 for (const message of messages) failures.push(`publint ${message.type} ${message.code}: ${formatMessage(message, pkg)}`);
+
+// 2b. No shipped declaration file imports the optional peer dependency.
+const declarations = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter((f) => /\.d\.c?ts$/.test(f));
+const IMPORTS_POLYFILL = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]web-streams-polyfill(?:\/[^'"]*)?['"]/;
+const naming = declarations.filter((f) => IMPORTS_POLYFILL.test(readFileSync(join(project, 'node_modules/reframer', f.replace(/^package\//, '')), 'utf8')));
+if (declarations.length === 0) failures.push('the tarball has no declaration files');
+else if (naming.length > 0) failures.push(`declaration files that import web-streams-polyfill: ${naming.join(', ')}`);
+else console.log(`check-package: ${declarations.length} declaration files, none imports web-streams-polyfill: ok`);
 
 const tsc = join(project, 'node_modules/typescript/bin/tsc');
 
@@ -91,7 +104,6 @@ writeFileSync(join(cjs, 'tsconfig.json'), JSON.stringify({
 writeFileSync(join(cjs, 'main.cts'), `
 import { Chunker, chunkerStream, backend } from 'reframer';
 import { ChunkerStream } from 'reframer/browser';
-import 'reframer/polyfill';
 const chunks: Uint8Array[] = new Chunker(4).push(new Uint8Array(9));
 const transform: import('node:stream').Transform = chunkerStream(4);
 const pair = new ChunkerStream(4);
@@ -125,6 +137,37 @@ const esm = run('import of the package from an ES module', process.execPath, ['-
   "import * as reframer from 'reframer'; console.log(typeof reframer.chunkerStream, reframer.backend);"],
 { cwd: project, env: { ...process.env, REFRAME_BACKEND: 'js' } });
 if (esm !== undefined && esm.trim() !== 'function js') failures.push(`import of the package from an ES module printed ${esm.trim()}`);
+
+// 7. reframer/polyfill where web-streams-polyfill is not installed: a coded error naming the install
+// command, from import and from require; then, with it installed, the fallback registered (a pair
+// built where the platform has no streams is the ponyfill's).
+const POLYFILL_PROBE = (load) => `
+  let outcome;
+  try { ${load}; outcome = 'loaded'; } catch (e) { outcome = { code: e.code, command: String(e.message).includes('npm install web-streams-polyfill') }; }
+  delete globalThis.ReadableStream; delete globalThis.WritableStream; delete globalThis.TransformStream;
+  let pair;
+  try {
+    const { ChunkerStream } = require('reframer');
+    const readable = new ChunkerStream(4).readable;
+    pair = readable instanceof require('web-streams-polyfill').ReadableStream ? 'ponyfill' : 'other'; // the CommonJS build: src/polyfill.cts
+  } catch (e) { pair = e.code; }
+  console.log(JSON.stringify({ outcome, pair }));
+`;
+const probes = {
+  require: ['-e', POLYFILL_PROBE("require('reframer/polyfill')")],
+  import: ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/');\n` +
+    POLYFILL_PROBE("await import('reframer/polyfill')")],
+};
+const missing = { outcome: { code: 'ERR_REFRAME_NO_POLYFILL', command: true }, pair: 'ERR_REFRAME_NO_STREAMS' };
+const present = { outcome: 'loaded', pair: 'ponyfill' };
+for (const [installed, want] of [[false, missing], [true, present]]) {
+  if (installed) symlinkSync(join(repo, 'node_modules', 'web-streams-polyfill'), join(project, 'node_modules', 'web-streams-polyfill'), 'dir');
+  for (const [how, args] of Object.entries(probes)) {
+    const what = `${how} of reframer/polyfill ${installed ? 'with' : 'without'} web-streams-polyfill`;
+    const out = run(what, process.execPath, args, { cwd: project, env: { ...process.env, REFRAME_BACKEND: 'js' } });
+    if (out !== undefined && out.trim() !== JSON.stringify(want)) failures.push(`${what} printed ${out.trim()}, expected ${JSON.stringify(want)}`);
+  }
+}
 
 if (failures.length > 0) {
   for (const failure of failures) console.error(`check-package: ${failure}`);

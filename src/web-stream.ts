@@ -1,7 +1,6 @@
 // The WHATWG face: a { readable, writable } pair that moves chunks, honours backpressure inside a
 // burst and routes errors. All framing happens in the Reframer. No `node:` imports and no Buffer:
 // browsers load this file too.
-import type * as ponyfill from 'web-streams-polyfill';
 import { noStreamsError, optionError } from './errors.js';
 import { checkKeys, resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
@@ -42,12 +41,19 @@ export type WebItemOf<T extends SampleType, B extends boolean> = B extends true 
 /** What a ChunkerStream's writable side takes: raw bytes, or typed samples of the option's element type. */
 export type WebBurst = ArrayBufferView | ArrayBufferLike;
 
-// The pair's types follow `streams`: the polyfill's classes for the polyfill, the platform's otherwise.
-type Polyfill = typeof ponyfill;
+// The pair's types follow `streams` without naming any implementation's package (the published
+// types must not need web-streams-polyfill, the user's opt-in install): the platform's streams,
+// typed by item, where `streams` is left out, is the platform's or has classes the platform's
+// streams fit; otherwise that implementation's own classes (`streams.ReadableStream.prototype`'s
+// type), whose items TypeScript cannot re-type from here (they are `any`).
 /** The readable side's type on implementation `S`. */
-export type WebReadableOf<S, R> = [S] extends [Polyfill] ? ponyfill.ReadableStream<R> : ReadableStream<R>;
+export type WebReadableOf<S, R> = S extends { readonly ReadableStream: { readonly prototype: infer I } }
+  ? (ReadableStream<any> extends I ? ReadableStream<R> : I)
+  : ReadableStream<R>;
 /** The writable side's type on implementation `S`. */
-export type WebWritableOf<S, W> = [S] extends [Polyfill] ? ponyfill.WritableStream<W> : WritableStream<W>;
+export type WebWritableOf<S, W> = S extends { readonly WritableStream: { readonly prototype: infer I } }
+  ? (WritableStream<any> extends I ? WritableStream<W> : I)
+  : WritableStream<W>;
 
 const DEFAULT_HIGH_WATER_MARK = 16;
 const INIT_KEYS: ReadonlySet<string> = new Set(['streams', 'highWaterMark']);
