@@ -4,8 +4,11 @@
 // - publint (strict, suggestions included) has anything to say about the tarball;
 // - a shipped declaration file imports web-streams-polyfill (an optional peer dependency: the types
 //   must compile without it, and every TypeScript project below has none installed);
-// - a TypeScript browser project (moduleResolution bundler, no @types/node) cannot type-check its
-//   use of `reframer`, `reframer/browser` and `reframer/polyfill`, or gets the Node entry's types;
+// - a TypeScript browser project (moduleResolution bundler with customConditions ["browser"], no
+//   @types/node) cannot type-check its use of `reframer`, `reframer/browser` and `reframer/polyfill`,
+//   or gets the Node entry's types;
+// - a TypeScript Node project under moduleResolution bundler (no customConditions) does not get the
+//   Node entry's types (chunkerStream, chunks typed by the options in `for await` and 'data');
 // - a CommonJS TypeScript project (module node16, with @types/node) cannot type-check `require`s of
 //   the package, or Node cannot run them;
 // - a shipped source map names a source that is neither inlined nor shipped;
@@ -55,13 +58,14 @@ else console.log(`check-package: ${declarations.length} declaration files, none 
 
 const tsc = join(project, 'node_modules/typescript/bin/tsc');
 
-// 3. A browser project: DOM types, no @types/node (types: []), bundler resolution.
+// 3. A browser project: DOM types, no @types/node (types: []), bundler resolution with the
+// "browser" condition (plain bundler resolution gets the Node entry's types: section 3b).
 const browser = join(project, 'browser-app');
 mkdirSync(browser);
 writeFileSync(join(browser, 'tsconfig.json'), JSON.stringify({
   compilerOptions: {
-    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'],
-    types: [], strict: true, noEmit: true, skipLibCheck: false,
+    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', customConditions: ['browser'],
+    lib: ['es2022', 'dom', 'dom.iterable'], types: [], strict: true, noEmit: true, skipLibCheck: false,
   },
   include: ['main.ts'],
 }));
@@ -88,7 +92,49 @@ async function loop(source: AsyncIterable<Uint8Array>): Promise<number> {
 }
 export { out, pair, batches, which, code, loop, browserEntry, chunkerStream };
 `);
-run('types: browser project without @types/node (moduleResolution bundler)', process.execPath, [tsc, '-p', browser]);
+run('types: browser project without @types/node (moduleResolution bundler, customConditions browser)', process.execPath, [tsc, '-p', browser]);
+
+// 3b. A Node project under moduleResolution bundler and no customConditions (tsx, tsup, Next.js
+// server code): TypeScript matches "types", "import" and "default" only, and must get the Node
+// entry's types, the stream face's items typed by the options. (It used to get the browser types:
+// TS2724, no exported member 'chunkerStream'.)
+const nodeBundler = join(project, 'node-bundler-app');
+mkdirSync(nodeBundler);
+writeFileSync(join(nodeBundler, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: {
+    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022'], types: ['node'],
+    strict: true, noEmit: true, skipLibCheck: false,
+  },
+  include: ['main.ts'],
+}));
+writeFileSync(join(nodeBundler, 'main.ts'), `
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import 'reframer/polyfill';
+import { chunkerStream, ChunkerTransform, chunks, Chunker, type NodeChunkOf } from 'reframer';
+
+export async function run(): Promise<number> {
+  let n = 0;
+  for await (const chunk of chunkerStream({ size: 4, type: 'int16' })) {
+    const typed: Int16Array = chunk;
+    // @ts-expect-error an int16 chunk is not a Buffer
+    const wrong: Buffer = chunk;
+    n += typed.length + wrong.length;
+  }
+  chunkerStream(64).on('data', (chunk) => { const b: Buffer = chunk; n += b.length; });
+  chunkerStream({ size: 8, batch: true }).once('data', (batch) => { const bs: Buffer[] = batch; n += bs.length; });
+  chunkerStream(64).on('error', (error) => { const e: Error = error; n += e.message.length; });
+  const transform: ChunkerTransform<'float32'> = chunkerStream({ size: 2, type: 'float32' });
+  await pipeline(Readable.from([new Float32Array(4)]), transform, async (source: AsyncIterable<unknown>) => {
+    for await (const item of source) n += (item as Float32Array).length;
+  });
+  const chunk: NodeChunkOf<'uint8'> = Buffer.alloc(1);
+  const sync: Float64Array[] = new Chunker({ size: 2, type: 'float64' }).push(new Float64Array(4));
+  for await (const c of chunks([new Uint8Array(4)], 2)) n += c.length;
+  return n + chunk.length + sync.length;
+}
+`);
+run('types: Node project under moduleResolution bundler (no customConditions)', process.execPath, [tsc, '-p', nodeBundler]);
 
 // 4. A CommonJS project under module node16: types for require, and require itself (Node ≥ 20.19).
 const cjs = join(project, 'cjs-app');

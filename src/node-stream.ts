@@ -1,7 +1,7 @@
 // The Node face: a stream.Transform that moves chunks, honours backpressure inside a burst and
 // routes errors. All framing happens in the Reframer.
 import { Buffer } from 'node:buffer';
-import { Transform, addAbortSignal, type TransformCallback, type TransformOptions } from 'node:stream';
+import { Transform, addAbortSignal, type Readable, type TransformCallback, type TransformOptions } from 'node:stream';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { optionError } from './errors.js';
@@ -11,6 +11,46 @@ import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A chunk on the Node face: a Buffer for uint8, the type's typed array otherwise. */
 export type NodeChunkOf<T extends SampleType> = T extends 'uint8' ? Buffer : ChunkOf<T>;
+
+/**
+ * What the Node face's readable side hands out: a chunk, or with `batch: true` an array of chunks
+ * (`any` for `T` = `any`: a `ChunkerTransform<any>` parameter takes every ChunkerTransform).
+ */
+export type NodeItemOf<T extends SampleType, B extends boolean> =
+  0 extends 1 & T ? any : B extends true ? NodeChunkOf<T>[] : NodeChunkOf<T>;
+
+/** The events of a ChunkerTransform and their arguments: Duplex's, with `'data'` typed by the options. */
+export interface ChunkerTransformEvents<Item> {
+  close: [];
+  data: [chunk: Item];
+  drain: [];
+  end: [];
+  error: [error: Error];
+  finish: [];
+  pause: [];
+  pipe: [source: Readable];
+  readable: [];
+  resume: [];
+  unpipe: [source: Readable];
+}
+
+// Types only (declaration merging with the class below): the readable side's items follow the
+// options, in `for await` and 'data' listeners, where Transform's own types say `any`. The event
+// map form stays assignable to Transform's listener types of every @types/node version. read()
+// keeps its `any`: NodeJS.ReadWriteStream (pipeline's parameter type) wants a string or Buffer.
+export interface ChunkerTransform<T extends SampleType = 'uint8', B extends boolean = false> {
+  [Symbol.asyncIterator](): NodeJS.AsyncIterator<NodeItemOf<T, B>> & NodeJS.AsyncIterator<any>;
+  on<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+  addListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  prependListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  prependListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  prependOnceListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this;
+}
 
 /** Standard stream options; the object modes and the implementation hooks are reframe's to set. */
 export type ChunkerStreamOptions = Omit<
@@ -42,7 +82,8 @@ interface Work {
  * One huge write is produced lazily, as the consumer reads, so only about a high-water mark of
  * chunks is alive at a time.
  */
-export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface above adds types only
+export class ChunkerTransform<T extends SampleType = 'uint8', B extends boolean = false> extends Transform {
   readonly #reframer: Reframer;
   readonly #batch: boolean;
   readonly #max: number; // chunks per engine call: up to BATCH_BYTES of them (batchChunks)
@@ -51,7 +92,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   #failure: { error: Error; callback: TransformCallback } | undefined; // waits for chunks before it
 
   /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
-  constructor(options: number | ChunkerOptions<T>, streamOptions: ChunkerStreamOptions = {}) {
+  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), streamOptions: ChunkerStreamOptions = {}) {
     const resolved = resolveOptions(options);
     for (const hook of HOOKS) {
       const value = (streamOptions as Record<string, unknown> | null)?.[hook];
@@ -244,9 +285,9 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
  * A Node `stream.Transform` re-framing bursts into chunks of `size` samples:
  * `source.pipe(chunkerStream(64)).pipe(sink)`. Stream options (`highWaterMark`, `signal`, …) pass through.
  */
-export function chunkerStream<T extends SampleType = 'uint8'>(
-  options: number | ChunkerOptions<T>,
+export function chunkerStream<T extends SampleType = 'uint8', B extends boolean = false>(
+  options: number | (ChunkerOptions<T> & { batch?: B }),
   streamOptions?: ChunkerStreamOptions,
-): ChunkerTransform<T> {
-  return new ChunkerTransform<T>(options, streamOptions);
+): ChunkerTransform<T, B> {
+  return new ChunkerTransform<T, B>(options, streamOptions);
 }
