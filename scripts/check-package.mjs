@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // CI: the packed package (scripts/packed.mjs) as its users meet it. Fails when
+// - the manifest `npm pack` writes (prepack/postpack: scripts/pack-manifest.mjs) carries an
+//   install-time script or any script but the ones a user runs inside the installed package, or the
+//   checkout's package.json is not restored byte for byte after the pack;
 // - @arethetypeswrong/cli finds a problem in any entry under node10, node16 (CJS and ESM) or bundler;
 // - publint (strict, suggestions included) has anything to say about the tarball;
 // - a shipped declaration file imports web-streams-polyfill (an optional peer dependency: the types
@@ -20,6 +23,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { PUBLISHED_SCRIPTS } from './pack-manifest.mjs';
 import { packed, repo } from './packed.mjs';
 
 // No web-streams-polyfill in the scratch project: the types must not need it (section 7 adds it).
@@ -35,6 +39,24 @@ const run = (what, command, args, options = {}) => {
     return undefined;
   }
 };
+
+// 0. The published manifest: a real `npm pack`, its prepack and postpack included (packed() packs with
+// --ignore-scripts). REFRAME_PACK_ANY=1: the release guard's override, this check is not a release.
+{
+  const before = readFileSync(join(repo, 'package.json'));
+  const out = join(project, 'with-scripts');
+  mkdirSync(out);
+  const json = run('npm pack with its lifecycle scripts', 'npm', ['pack', '--json', '--pack-destination', out],
+    { cwd: repo, env: { ...process.env, REFRAME_PACK_ANY: '1' } });
+  if (json !== undefined) {
+    const [{ filename }] = JSON.parse(json.slice(json.search(/^\[\s*$/m)));
+    const { scripts = {} } = JSON.parse(execFileSync('tar', ['-xOzf', join(out, filename), 'package/package.json'], { encoding: 'utf8' }));
+    const extra = Object.keys(scripts).filter((name) => !PUBLISHED_SCRIPTS.includes(name));
+    if (extra.length > 0) failures.push(`the packed package.json carries scripts it cannot run: ${extra.join(', ')}`);
+    else console.log(`check-package: packed scripts: ${Object.keys(scripts).join(', ') || 'none'}: ok`);
+  }
+  if (!readFileSync(join(repo, 'package.json')).equals(before)) failures.push('npm pack left package.json changed (postpack did not restore it)');
+}
 
 // 1. attw: every entry under every resolution mode (the default, strict profile).
 run('attw', process.execPath, [join(repo, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--format', 'table-flipped']);
