@@ -21,34 +21,60 @@ export type NodeItemOf<T extends SampleType, B extends boolean> =
 
 /** The events of a ChunkerTransform and their arguments: Duplex's, with `'data'` typed by the options. */
 export interface ChunkerTransformEvents<Item> {
+  /** The stream and its resources are closed. */
   close: [];
+  /** A chunk (an array of chunks with `batch`) is handed out. */
   data: [chunk: Item];
+  /** The writable side can take writes again. */
   drain: [];
+  /** Every chunk has been handed out. */
   end: [];
+  /** The stream failed: a coded reframe error, or the stream's own. */
   error: [error: Error];
+  /** Every write has been taken (after `end()`). */
   finish: [];
+  /** The readable side was paused. */
   pause: [];
+  /** A Readable was piped into this stream. */
   pipe: [source: Readable];
+  /** A chunk is ready to be read. */
   readable: [];
+  /** The readable side was resumed. */
   resume: [];
+  /** A Readable was unpiped from this stream. */
   unpipe: [source: Readable];
 }
 
-// Types only (declaration merging with the class below): the readable side's items follow the
-// options, in `for await` and 'data' listeners, where Transform's own types say `any`. The event
-// map form stays assignable to Transform's listener types of every @types/node version. read()
-// keeps its `any`: NodeJS.ReadWriteStream (pipeline's parameter type) wants a string or Buffer.
+/**
+ * A `stream.Transform` that re-frames bursts into fixed-size chunks: the types it adds to
+ * Transform's (declaration merging with the class below, no runtime code). Its items follow the
+ * options in `for await` and event listeners, where Transform's own types say `any`; the event-map
+ * form stays assignable to Transform's listener types in every version of Node's typings, the async
+ * iterator is also Node's `any` one (so the stream still fits `pipeline()`'s stages), and `read()`
+ * keeps its `any` (NodeJS.ReadWriteStream wants a string or Buffer there).
+ */
 export interface ChunkerTransform<T extends SampleType = 'uint8', B extends boolean = false> {
+  /** `for await (const chunk of stream)`: chunks of the option's type (arrays of them with `batch`). */
   [Symbol.asyncIterator](): NodeJS.AsyncIterator<NodeItemOf<T, B>> & NodeJS.AsyncIterator<any>;
+  /** Adds a listener; `'data'` listeners get chunks of the option's type. */
   on<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a listener for any other event. */
   on(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a one-time listener; `'data'` listeners get chunks of the option's type. */
   once<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a one-time listener for any other event. */
   once(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a listener (as `on`); `'data'` listeners get chunks of the option's type. */
   addListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a listener for any other event. */
   addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a listener first in line; `'data'` listeners get chunks of the option's type. */
   prependListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a listener first in line for any other event. */
   prependListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a one-time listener first in line; `'data'` listeners get chunks of the option's type. */
   prependOnceListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a one-time listener first in line for any other event. */
   prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
@@ -82,7 +108,6 @@ interface Work {
  * One huge write is produced lazily, as the consumer reads, so only about a high-water mark of
  * chunks is alive at a time.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface above adds types only
 export class ChunkerTransform<T extends SampleType = 'uint8', B extends boolean = false> extends Transform {
   readonly #reframer: Reframer;
   readonly #batch: boolean;
