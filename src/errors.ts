@@ -62,7 +62,7 @@ export function describe(value: unknown): string {
  * "a Uint8Array", "a Float32Array" (a leading "u" that sounds "you" takes "a").
  */
 export function withArticle(word: string): string {
-  return `${/^(?:[aeio]|u(?!ni|int|s[eu]|t))/i.test(word) ? 'an' : 'a'} ${word}`;
+  return `${/^(?:[aeio]|u(?!ni|int))/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /** `count` and `unit` with the unit singular for 1: "1 byte", "8 bytes", "1 sample". */
@@ -71,48 +71,29 @@ export function plural(count: number | bigint, unit: string): string {
 }
 
 /**
- * The name in `known` closest to `name`, if one is close enough to be a slip: the same but for case,
- * or at most one edit (two for names of 6 or more characters) away, a swap of neighbours counting as
- * one (Damerau–Levenshtein, restricted).
+ * The first name in `known` that `name` looks like a slip of: the same but for case, one edit away
+ * (a letter added, dropped or changed, or two neighbours swapped), or one of the two the start of the
+ * other (`batched`, `hopSize`). Cheap on purpose: it ships in the browser build.
  */
 export function closest(name: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
+  const a = name.toLowerCase();
   for (const candidate of known) {
-    if (candidate.toLowerCase() === name.toLowerCase()) return candidate;
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
+    const b = candidate.toLowerCase();
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    const rest = a.slice(i + 1);
+    if (rest === b.slice(i + 1) || rest === b.slice(i) || a.slice(i) === b.slice(i + 1) ||
+        a[i] + rest[0] === b[i + 1]! + b[i] && rest.slice(1) === b.slice(i + 2) || (i > 2 && !(a[i] && b[i]))) {
+      return candidate;
     }
   }
-  return bestDistance <= (name.length >= 6 ? 2 : 1) ? best : undefined;
+  return undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  // Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours.
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = d;
-    }
-  }
-  return rows[a.length]![b.length]!;
-}
-
-/**
- * An option name that no face knows: TypeError, ERR_REFRAME_OPTION. The message names the closest
- * known one when the name looks like a slip of it, else lists them; `elsewhere` says where a name
- * that belongs to the other argument goes.
- */
-export function unknownOptionError(name: string, value: unknown, known: readonly string[], elsewhere?: string): Error {
+/** `did you mean 'x'?` for the name in `known` that `name` looks like a slip of, else `otherwise`. */
+export function didYouMean(name: string, known: readonly string[], otherwise = ''): string {
   const near = closest(name, known);
-  const hint = elsewhere ?? (near !== undefined ? `did you mean '${near}'?` : `options are ${known.join(', ')}`);
-  return optionError('type', name, value, `left out (not an option here; ${hint})`);
+  return near === undefined ? otherwise : `did you mean '${near}'?`;
 }
 
 /** A bad option: TypeError for a value of the wrong kind, RangeError for one out of range. */
@@ -160,9 +141,8 @@ export function noPolyfillError(cause: unknown): Error {
  */
 export function noStreamsError(): Error {
   return coded(
-    new Error("reframe: this platform has no WHATWG streams (ReadableStream, WritableStream); `npm install " +
-      "web-streams-polyfill` and import 'reframer/polyfill' once to build ChunkerStream on its ponyfill, or pass an " +
-      'implementation as the `streams` option'),
+    new Error("reframe: no WHATWG streams here: import 'reframer/polyfill' once (`npm install web-streams-polyfill`), " +
+      'or pass an implementation as the `streams` option'),
     'ERR_REFRAME_NO_STREAMS',
   );
 }

@@ -56,17 +56,12 @@ export type WebWritableOf<S, W> = S extends { readonly WritableStream: { readonl
   : WritableStream<W>;
 
 const DEFAULT_HIGH_WATER_MARK = 16;
-const INIT_KEYS: ReadonlySet<string> = new Set(['streams', 'highWaterMark']);
-const FIRST_ARGUMENT: ReadonlySet<string> = new Set(['size', 'hop', 'type', 'channels', 'tail', 'fill', 'align', 'batch']);
+const INIT_KEYS = ['streams', 'highWaterMark'];
 
 // The second argument, validated like the first: an object (or nothing) of known keys only, so
 // that a typo ({ hwm: 4 }) or a chunker option in the wrong place is an error, not a default.
-function checkInit(init: unknown): ChunkerStreamInit {
-  if (init === undefined) return {};
-  if (typeof init !== 'object' || init === null || Array.isArray(init)) {
-    throw optionError('type', 'init', init, 'an object ({ streams, highWaterMark }) or left out');
-  }
-  checkKeys(init, INIT_KEYS, (key) => (FIRST_ARGUMENT.has(key) ? 'a chunker option: it goes in the first argument' : undefined));
+function checkInit(init: unknown = {}): ChunkerStreamInit {
+  checkKeys(init, INIT_KEYS, 'init', 'an object');
   return init;
 }
 
@@ -90,7 +85,7 @@ function pickStreams(streams: StreamsImplementation | undefined): StreamsImpleme
   }
   if (typeof streams !== 'object' || streams === null ||
       typeof streams.ReadableStream !== 'function' || typeof streams.WritableStream !== 'function') {
-    throw optionError('type', 'streams', streams, 'an object with ReadableStream, WritableStream and TransformStream');
+    throw optionError('type', 'streams', streams, 'an object with ReadableStream and WritableStream');
   }
   return streams;
 }
