@@ -134,9 +134,10 @@ export class ChunkerStream<
   #failure: { error: unknown } | undefined; // errors the readable side once its queue is read
 
   /**
-   * @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options (in either argument: `init` takes `streams` and `highWaterMark` only); Error with
-   * `code: 'ERR_REFRAME_NO_STREAMS'` where the platform has no streams, none was passed as `streams`
-   * and `reframer/polyfill` was not imported.
+   * @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options in either
+   * argument (`init` takes `streams` and `highWaterMark` only); Error with `code:
+   * 'ERR_REFRAME_NO_STREAMS'` where the platform has no streams, none was passed as `streams` and
+   * `reframer/polyfill` was not imported.
    */
   constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init?: ChunkerStreamInit & { streams?: S }) {
     const resolved = resolveOptions(options);
