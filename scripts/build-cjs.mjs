@@ -6,13 +6,17 @@
 // copy of every module whichever way it is loaded (no dual-package state: one core, one registered
 // polyfill). TypeScript needs CommonJS-format declarations to type such a require under
 // `module: node16` (else TS1479), so every dist/**/*.d.ts gets a .d.cts twin whose relative imports
-// name the .cjs twins (which TypeScript resolves to the .d.cts files).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// name the .cjs twins (which TypeScript resolves to the .d.cts files). A src/*.cts (polyfill.cts)
+// is compiled by tsc to its own .cjs and .d.cts, which are left as they are.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const ENTRIES = ['index', 'browser', 'polyfill'];
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+// polyfill.cjs is compiled from its own source (src/polyfill.cts: it requires the optional peer
+// dependency, so that a missing one is a coded error), and so is its .d.cts.
+const ENTRIES = ['index', 'browser'];
 
 for (const entry of ENTRIES) {
   writeFileSync(join(dist, `${entry}.cjs`),
@@ -26,7 +30,7 @@ const walk = (dir) => {
     const path = join(dir, dirent.name);
     if (dirent.isDirectory()) {
       walk(path);
-    } else if (dirent.name.endsWith('.d.ts')) {
+    } else if (dirent.name.endsWith('.d.ts') && !existsSync(join(src, relative(dist, path).replace(/\.d\.ts$/, '.cts')))) {
       const text = readFileSync(path, 'utf8');
       // Relative specifiers only: './x.js' → './x.cjs' (packages and node: modules stay as they are).
       const cts = text.replace(/(['"])(\.\.?\/[^'"]*?)\.js\1/g, '$1$2.cjs$1');

@@ -1,23 +1,35 @@
 #!/usr/bin/env node
 // CI: the packed package (scripts/packed.mjs) as its users meet it. Fails when
+// - the manifest `npm pack` writes (prepack/postpack: scripts/pack-manifest.mjs) carries an
+//   install-time script or any script but the ones a user runs inside the installed package, or the
+//   checkout's package.json is not restored byte for byte after the pack;
 // - @arethetypeswrong/cli finds a problem in any entry under node10, node16 (CJS and ESM) or bundler;
 // - publint (strict, suggestions included) has anything to say about the tarball;
-// - a TypeScript browser project (moduleResolution bundler, no @types/node) cannot type-check its
-//   use of `reframer`, `reframer/browser` and `reframer/polyfill`, or gets the Node entry's types;
+// - a shipped declaration file imports web-streams-polyfill (an optional peer dependency: the types
+//   must compile without it, and every TypeScript project below has none installed);
+// - a TypeScript browser project (moduleResolution bundler with customConditions ["browser"], no
+//   @types/node) cannot type-check its use of `reframer`, `reframer/browser` and `reframer/polyfill`,
+//   or gets the Node entry's types;
+// - a TypeScript Node project under moduleResolution bundler (no customConditions) does not get the
+//   Node entry's types (chunkerStream, chunks typed by the options in `for await` and 'data');
 // - a CommonJS TypeScript project (module node16, with @types/node) cannot type-check `require`s of
 //   the package, or Node cannot run them;
 // - a shipped source map names a source that is neither inlined nor shipped;
 // - a relative link or image of the packed README.md or of a shipped docs/*.md names a file that is
 //   not in the tarball, leaves the package, or names a heading its Markdown target does not have;
-// - Node does not resolve `import 'reframer'` to the Node entry.
+// - Node does not resolve `import 'reframer'` to the Node entry;
+// - `reframer/polyfill` (import and require) does not throw ERR_REFRAME_NO_POLYFILL naming
+//   `npm install web-streams-polyfill` where that is not installed, or does not register it where it is.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { PUBLISHED_SCRIPTS } from './pack-manifest.mjs';
 import { packed, repo } from './packed.mjs';
 
-const { project, tarball } = packed(['web-streams-polyfill', 'typescript', '@types/node']);
+// No web-streams-polyfill in the scratch project: the types must not need it (section 7 adds it).
+const { project, tarball } = packed(['typescript', '@types/node']);
 const failures = [];
 const run = (what, command, args, options = {}) => {
   try {
@@ -29,6 +41,24 @@ const run = (what, command, args, options = {}) => {
     return undefined;
   }
 };
+
+// 0. The published manifest: a real `npm pack`, its prepack and postpack included (packed() packs with
+// --ignore-scripts). REFRAME_PACK_ANY=1: the release guard's override, this check is not a release.
+{
+  const before = readFileSync(join(repo, 'package.json'));
+  const out = join(project, 'with-scripts');
+  mkdirSync(out);
+  const json = run('npm pack with its lifecycle scripts', 'npm', ['pack', '--json', '--pack-destination', out],
+    { cwd: repo, env: { ...process.env, REFRAME_PACK_ANY: '1' } });
+  if (json !== undefined) {
+    const [{ filename }] = JSON.parse(json.slice(json.search(/^\[\s*$/m)));
+    const { scripts = {} } = JSON.parse(execFileSync('tar', ['-xOzf', join(out, filename), 'package/package.json'], { encoding: 'utf8' }));
+    const extra = Object.keys(scripts).filter((name) => !PUBLISHED_SCRIPTS.includes(name));
+    if (extra.length > 0) failures.push(`the packed package.json carries scripts it cannot run: ${extra.join(', ')}`);
+    else console.log(`check-package: packed scripts: ${Object.keys(scripts).join(', ') || 'none'}: ok`);
+  }
+  if (!readFileSync(join(repo, 'package.json')).equals(before)) failures.push('npm pack left package.json changed (postpack did not restore it)');
+}
 
 // 1. attw: every entry under every resolution mode (the default, strict profile).
 run('attw', process.execPath, [join(repo, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--format', 'table-flipped']);
@@ -42,15 +72,24 @@ const { messages, pkg } = await publint({
 if (messages.length === 0) console.log('check-package: publint: ok');
 for (const message of messages) failures.push(`publint ${message.type} ${message.code}: ${formatMessage(message, pkg)}`);
 
+// 2b. No shipped declaration file imports the optional peer dependency.
+const declarations = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter((f) => /\.d\.c?ts$/.test(f));
+const IMPORTS_POLYFILL = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]web-streams-polyfill(?:\/[^'"]*)?['"]/;
+const naming = declarations.filter((f) => IMPORTS_POLYFILL.test(readFileSync(join(project, 'node_modules/reframer', f.replace(/^package\//, '')), 'utf8')));
+if (declarations.length === 0) failures.push('the tarball has no declaration files');
+else if (naming.length > 0) failures.push(`declaration files that import web-streams-polyfill: ${naming.join(', ')}`);
+else console.log(`check-package: ${declarations.length} declaration files, none imports web-streams-polyfill: ok`);
+
 const tsc = join(project, 'node_modules/typescript/bin/tsc');
 
-// 3. A browser project: DOM types, no @types/node (types: []), bundler resolution.
+// 3. A browser project: DOM types, no @types/node (types: []), bundler resolution with the
+// "browser" condition (plain bundler resolution gets the Node entry's types: section 3b).
 const browser = join(project, 'browser-app');
 mkdirSync(browser);
 writeFileSync(join(browser, 'tsconfig.json'), JSON.stringify({
   compilerOptions: {
-    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'],
-    types: [], strict: true, noEmit: true, skipLibCheck: false,
+    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', customConditions: ['browser'],
+    lib: ['es2022', 'dom', 'dom.iterable'], types: [], strict: true, noEmit: true, skipLibCheck: false,
   },
   include: ['main.ts'],
 }));
@@ -77,7 +116,49 @@ async function loop(source: AsyncIterable<Uint8Array>): Promise<number> {
 }
 export { out, pair, batches, which, code, loop, browserEntry, chunkerStream };
 `);
-run('types: browser project without @types/node (moduleResolution bundler)', process.execPath, [tsc, '-p', browser]);
+run('types: browser project without @types/node (moduleResolution bundler, customConditions browser)', process.execPath, [tsc, '-p', browser]);
+
+// 3b. A Node project under moduleResolution bundler and no customConditions (tsx, tsup, Next.js
+// server code): TypeScript matches "types", "import" and "default" only, and must get the Node
+// entry's types, the stream face's items typed by the options. (It used to get the browser types:
+// TS2724, no exported member 'chunkerStream'.)
+const nodeBundler = join(project, 'node-bundler-app');
+mkdirSync(nodeBundler);
+writeFileSync(join(nodeBundler, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: {
+    target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022'], types: ['node'],
+    strict: true, noEmit: true, skipLibCheck: false,
+  },
+  include: ['main.ts'],
+}));
+writeFileSync(join(nodeBundler, 'main.ts'), `
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import 'reframer/polyfill';
+import { chunkerStream, ChunkerTransform, chunks, Chunker, type NodeChunkOf } from 'reframer';
+
+export async function run(): Promise<number> {
+  let n = 0;
+  for await (const chunk of chunkerStream({ size: 4, type: 'int16' })) {
+    const typed: Int16Array = chunk;
+    // @ts-expect-error an int16 chunk is not a Buffer
+    const wrong: Buffer = chunk;
+    n += typed.length + wrong.length;
+  }
+  chunkerStream(64).on('data', (chunk) => { const b: Buffer = chunk; n += b.length; });
+  chunkerStream({ size: 8, batch: true }).once('data', (batch) => { const bs: Buffer[] = batch; n += bs.length; });
+  chunkerStream(64).on('error', (error) => { const e: Error = error; n += e.message.length; });
+  const transform: ChunkerTransform<'float32'> = chunkerStream({ size: 2, type: 'float32' });
+  await pipeline(Readable.from([new Float32Array(4)]), transform, async (source: AsyncIterable<unknown>) => {
+    for await (const item of source) n += (item as Float32Array).length;
+  });
+  const chunk: NodeChunkOf<'uint8'> = Buffer.alloc(1);
+  const sync: Float64Array[] = new Chunker({ size: 2, type: 'float64' }).push(new Float64Array(4));
+  for await (const c of chunks([new Uint8Array(4)], 2)) n += c.length;
+  return n + chunk.length + sync.length;
+}
+`);
+run('types: Node project under moduleResolution bundler (no customConditions)', process.execPath, [tsc, '-p', nodeBundler]);
 
 // 4. A CommonJS project under module node16: types for require, and require itself (Node ≥ 20.19).
 const cjs = join(project, 'cjs-app');
@@ -93,7 +174,6 @@ writeFileSync(join(cjs, 'tsconfig.json'), JSON.stringify({
 writeFileSync(join(cjs, 'main.cts'), `
 import { Chunker, chunkerStream, backend } from 'reframer';
 import { ChunkerStream } from 'reframer/browser';
-import 'reframer/polyfill';
 const chunks: Uint8Array[] = new Chunker(4).push(new Uint8Array(9));
 const transform: import('node:stream').Transform = chunkerStream(4);
 const pair = new ChunkerStream(4);
@@ -225,6 +305,37 @@ function headingAnchors(markdown) {
     anchors.add(n === 0 ? base : `${base}-${n}`);
   }
   return anchors;
+}
+
+// 7. reframer/polyfill where web-streams-polyfill is not installed: a coded error naming the install
+// command, from import and from require; then, with it installed, the fallback registered (a pair
+// built where the platform has no streams is the ponyfill's).
+const POLYFILL_PROBE = (load) => `
+  let outcome;
+  try { ${load}; outcome = 'loaded'; } catch (e) { outcome = { code: e.code, command: String(e.message).includes('npm install web-streams-polyfill') }; }
+  delete globalThis.ReadableStream; delete globalThis.WritableStream; delete globalThis.TransformStream;
+  let pair;
+  try {
+    const { ChunkerStream } = require('reframer');
+    const readable = new ChunkerStream(4).readable;
+    pair = readable instanceof require('web-streams-polyfill').ReadableStream ? 'ponyfill' : 'other'; // the CommonJS build: src/polyfill.cts
+  } catch (e) { pair = e.code; }
+  console.log(JSON.stringify({ outcome, pair }));
+`;
+const probes = {
+  require: ['-e', POLYFILL_PROBE("require('reframer/polyfill')")],
+  import: ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/');\n` +
+    POLYFILL_PROBE("await import('reframer/polyfill')")],
+};
+const missing = { outcome: { code: 'ERR_REFRAME_NO_POLYFILL', command: true }, pair: 'ERR_REFRAME_NO_STREAMS' };
+const present = { outcome: 'loaded', pair: 'ponyfill' };
+for (const [installed, want] of [[false, missing], [true, present]]) {
+  if (installed) symlinkSync(join(repo, 'node_modules', 'web-streams-polyfill'), join(project, 'node_modules', 'web-streams-polyfill'), 'dir');
+  for (const [how, args] of Object.entries(probes)) {
+    const what = `${how} of reframer/polyfill ${installed ? 'with' : 'without'} web-streams-polyfill`;
+    const out = run(what, process.execPath, args, { cwd: project, env: { ...process.env, REFRAME_BACKEND: 'js' } });
+    if (out !== undefined && out.trim() !== JSON.stringify(want)) failures.push(`${what} printed ${out.trim()}, expected ${JSON.stringify(want)}`);
+  }
 }
 
 if (failures.length > 0) {

@@ -9,7 +9,7 @@ export { Chunker } from './chunker.js';
 export { ChunkerStream } from './web-stream.js';
 export type { ChunkerStreamInit, StreamsImplementation, WebItemOf, WebBurst, WebReadableOf, WebWritableOf } from './web-stream.js';
 export { chunks } from './chunks.js';
-export type { BurstSource, ChunksItemOf } from './chunks.js';
+export type { BurstSource, ChunksItemOf, ChunksOptions } from './chunks.js';
 export type { ChunkerOptions, TailPolicy } from './options.js';
 export type { SampleType, ChunkOf, AnyChunk } from './types.js';
 export type { ReframeError, ReframeErrorCode } from './errors.js';

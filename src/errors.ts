@@ -11,8 +11,15 @@
  *   copy of its samples, so nothing is lost silently.
  * - `ERR_REFRAME_NO_STREAMS`: `new ChunkerStream()` on a platform without WHATWG streams, with no
  *   `streams` option, before anything imported `reframer/polyfill`.
+ * - `ERR_REFRAME_NO_POLYFILL`: `import 'reframer/polyfill'` where `web-streams-polyfill` (an optional
+ *   peer dependency) is not installed: `npm install web-streams-polyfill`.
+ * - `ERR_REFRAME_BACKEND`: at import (Node, Bun, Deno), the environment asks for a core that cannot
+ *   be had: `REFRAME_BACKEND` is neither `js` nor `native`, `REFRAME_ADDON` is not an absolute path to
+ *   a `.node` file, or `REFRAME_BACKEND=native` where the addon does not load.
  */
-export type ReframeErrorCode = 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL' | 'ERR_REFRAME_NO_STREAMS';
+export type ReframeErrorCode =
+  | 'ERR_REFRAME_OPTION' | 'ERR_REFRAME_INPUT' | 'ERR_REFRAME_TAIL' | 'ERR_REFRAME_NO_STREAMS'
+  | 'ERR_REFRAME_NO_POLYFILL' | 'ERR_REFRAME_BACKEND';
 
 /** An error with one of reframe's codes. `tail`, when present, holds samples that could not be handed out. */
 export interface ReframeError extends Error {
@@ -25,7 +32,8 @@ export interface ReframeError extends Error {
   tail?: ArrayBufferView;
 }
 
-function coded<E extends Error>(error: E, code: ReframeErrorCode): E & { code: ReframeErrorCode } {
+/** Gives `error` one of reframe's codes (an own, enumerable property, as Node's errors have). */
+export function coded<E extends Error>(error: E, code: ReframeErrorCode): E & { code: ReframeErrorCode } {
   Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
   return error as E & { code: ReframeErrorCode };
 }
@@ -43,11 +51,49 @@ export function describe(value: unknown): string {
   if (typeof value === 'symbol') return 'a symbol';
   try {
     if (Array.isArray(value)) return 'an array';
-    if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
-    return `an ${Object.prototype.toString.call(value).slice(8, -1)}`.replace(/^an ([^AEIOU])/, 'a $1');
+    return withArticle(Object.prototype.toString.call(value).slice(8, -1));
   } catch {
     return 'an object'; // a revoked Proxy, or a Symbol.toStringTag getter that throws
   }
+}
+
+/**
+ * `word` after its indefinite article, by sound: "an Int16Array", "an ArrayBuffer", "an object", but
+ * "a Uint8Array", "a Float32Array" (a leading "u" that sounds "you" takes "a").
+ */
+export function withArticle(word: string): string {
+  return `${/^(?:[aeio]|u(?!ni|int))/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** `count` and `unit` with the unit singular for 1: "1 byte", "8 bytes", "1 sample". */
+export function plural(count: number | bigint, unit: string): string {
+  return `${count} ${count === 1 || count === 1n ? unit : `${unit}s`}`;
+}
+
+/**
+ * The first name in `known` that `name` looks like a slip of: the same but for case, one edit away
+ * (a letter added, dropped or changed, or two neighbours swapped), or one of the two the start of the
+ * other (`batched`, `hopSize`). Cheap on purpose: it ships in the browser build.
+ */
+export function closest(name: string, known: Iterable<string>): string | undefined {
+  const a = name.toLowerCase();
+  for (const candidate of known) {
+    const b = candidate.toLowerCase();
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    const rest = a.slice(i + 1);
+    if (rest === b.slice(i + 1) || rest === b.slice(i) || a.slice(i) === b.slice(i + 1) ||
+        a[i] + rest[0] === b[i + 1]! + b[i] && rest.slice(1) === b.slice(i + 2) || (i > 2 && !(a[i] && b[i]))) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** `did you mean 'x'?` for the name in `known` that `name` looks like a slip of, else `otherwise`. */
+export function didYouMean(name: string, known: readonly string[], otherwise = ''): string {
+  const near = closest(name, known);
+  return near === undefined ? otherwise : `did you mean '${near}'?`;
 }
 
 /** A bad option: TypeError for a value of the wrong kind, RangeError for one out of range. */
@@ -66,10 +112,27 @@ export function inputError(message: string, tail?: ArrayBufferView): TypeError {
 /** `tail: 'error'` and the stream ended with a partial chunk, kept in `tail`. */
 export function tailError(tail: ArrayBufferView, samples: number, size: number): Error {
   const error = coded(
-    new Error(`reframe: the stream ended with a partial chunk of ${samples} of ${size} samples (tail: 'error')`),
+    new Error(`reframe: the stream ended with a partial chunk of ${samples} of ${plural(size, 'sample')} (tail: 'error')`),
     'ERR_REFRAME_TAIL',
   );
   return Object.assign(error, { tail });
+}
+
+/**
+ * The environment asks for a core that cannot be had (REFRAME_BACKEND, REFRAME_ADDON): thrown at
+ * import, so that a typo never silently selects the other core or loads something else.
+ */
+export function backendError(message: string, options?: { cause?: unknown }): Error {
+  return coded(new Error(`reframe: ${message}`, options), 'ERR_REFRAME_BACKEND');
+}
+
+/** `import 'reframer/polyfill'` without web-streams-polyfill installed. */
+export function noPolyfillError(cause: unknown): Error {
+  return coded(
+    new Error("reframe: 'reframer/polyfill' builds ChunkerStream on web-streams-polyfill, which is not installed " +
+      '(it is an optional peer dependency): `npm install web-streams-polyfill`', { cause }),
+    'ERR_REFRAME_NO_POLYFILL',
+  );
 }
 
 /**
@@ -78,8 +141,8 @@ export function tailError(tail: ArrayBufferView, samples: number, size: number):
  */
 export function noStreamsError(): Error {
   return coded(
-    new Error("reframe: this platform has no WHATWG streams (ReadableStream, WritableStream); import 'reframer/polyfill' " +
-      "once to build ChunkerStream on web-streams-polyfill's ponyfill, or pass an implementation as the `streams` option"),
+    new Error("reframe: no WHATWG streams here: import 'reframer/polyfill' once (`npm install web-streams-polyfill`), " +
+      'or pass an implementation as the `streams` option'),
     'ERR_REFRAME_NO_STREAMS',
   );
 }

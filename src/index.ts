@@ -4,4 +4,4 @@ import './core/node-runtime.js';
 
 export * from './browser.js';
 export { chunkerStream, ChunkerTransform } from './node-stream.js';
-export type { NodeChunkOf, ChunkerStreamOptions } from './node-stream.js';
+export type { NodeChunkOf, NodeItemOf, ChunkerTransformEvents, ChunkerStreamOptions } from './node-stream.js';

@@ -2,7 +2,7 @@
 // copy, except strings, which must be encoded). Its buffer, offset and length are read once, here,
 // through the intrinsic getters captured when this module loads: never through the burst's own
 // (overridable) properties, so a subclass or a later monkey-patch cannot lie about its size.
-import { describe, inputError } from './errors.js';
+import { describe, inputError, withArticle } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
 /** What a face accepts as one burst (strings on the Node face and `chunks()`, for `uint8`). */
@@ -87,7 +87,7 @@ export function toBytes(
       if (tag !== 'Uint8Array') { // Buffers too: the common case, first
         const own = options.info.array.name;
         if (tag !== own && !(tag === 'Uint8ClampedArray' && own === 'Uint8Array')) {
-          throw inputError(`a ${tag} is not ${options.type} samples: pass a ${own}, or raw bytes (Uint8Array, DataView, ArrayBuffer)`);
+          throw inputError(`${withArticle(tag)} is not ${options.type} samples: pass ${withArticle(own)}, or raw bytes (Uint8Array, DataView, ArrayBuffer)`);
         }
       }
       buffer = typedArrayBuffer.call(burst);

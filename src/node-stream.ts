@@ -1,7 +1,7 @@
 // The Node face: a stream.Transform that moves chunks, honours backpressure inside a burst and
 // routes errors. All framing happens in the Reframer.
 import { Buffer } from 'node:buffer';
-import { Transform, addAbortSignal, type TransformCallback, type TransformOptions } from 'node:stream';
+import { Transform, addAbortSignal, type Readable, type TransformCallback, type TransformOptions } from 'node:stream';
 import { resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { optionError } from './errors.js';
@@ -11,6 +11,72 @@ import type { AnyChunk, ChunkOf, SampleType } from './types.js';
 
 /** A chunk on the Node face: a Buffer for uint8, the type's typed array otherwise. */
 export type NodeChunkOf<T extends SampleType> = T extends 'uint8' ? Buffer : ChunkOf<T>;
+
+/**
+ * What the Node face's readable side hands out: a chunk, or with `batch: true` an array of chunks
+ * (`any` for `T` = `any`: a `ChunkerTransform<any>` parameter takes every ChunkerTransform).
+ */
+export type NodeItemOf<T extends SampleType, B extends boolean> =
+  0 extends 1 & T ? any : B extends true ? NodeChunkOf<T>[] : NodeChunkOf<T>;
+
+/** The events of a ChunkerTransform and their arguments: Duplex's, with `'data'` typed by the options. */
+export interface ChunkerTransformEvents<Item> {
+  /** The stream and its resources are closed. */
+  close: [];
+  /** A chunk (an array of chunks with `batch`) is handed out. */
+  data: [chunk: Item];
+  /** The writable side can take writes again. */
+  drain: [];
+  /** Every chunk has been handed out. */
+  end: [];
+  /** The stream failed: a coded reframe error, or the stream's own. */
+  error: [error: Error];
+  /** Every write has been taken (after `end()`). */
+  finish: [];
+  /** The readable side was paused. */
+  pause: [];
+  /** A Readable was piped into this stream. */
+  pipe: [source: Readable];
+  /** A chunk is ready to be read. */
+  readable: [];
+  /** The readable side was resumed. */
+  resume: [];
+  /** A Readable was unpiped from this stream. */
+  unpipe: [source: Readable];
+}
+
+/**
+ * A `stream.Transform` that re-frames bursts into fixed-size chunks: the types it adds to
+ * Transform's (declaration merging with the class below, no runtime code). Its items follow the
+ * options in `for await` and event listeners, where Transform's own types say `any`; the event-map
+ * form stays assignable to Transform's listener types in every version of Node's typings, the async
+ * iterator is also Node's `any` one (so the stream still fits `pipeline()`'s stages), and `read()`
+ * keeps its `any` (NodeJS.ReadWriteStream wants a string or Buffer there).
+ */
+export interface ChunkerTransform<T extends SampleType = 'uint8', B extends boolean = false> {
+  /** `for await (const chunk of stream)`: chunks of the option's type (arrays of them with `batch`). */
+  [Symbol.asyncIterator](): NodeJS.AsyncIterator<NodeItemOf<T, B>> & NodeJS.AsyncIterator<any>;
+  /** Adds a listener; `'data'` listeners get chunks of the option's type. */
+  on<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a listener for any other event. */
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a one-time listener; `'data'` listeners get chunks of the option's type. */
+  once<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a one-time listener for any other event. */
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a listener (as `on`); `'data'` listeners get chunks of the option's type. */
+  addListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a listener for any other event. */
+  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a listener first in line; `'data'` listeners get chunks of the option's type. */
+  prependListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a listener first in line for any other event. */
+  prependListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds a one-time listener first in line; `'data'` listeners get chunks of the option's type. */
+  prependOnceListener<E extends keyof ChunkerTransformEvents<unknown>>(event: E, listener: (...args: ChunkerTransformEvents<NodeItemOf<T, B>>[E]) => void): this;
+  /** Adds a one-time listener first in line for any other event. */
+  prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this;
+}
 
 /** Standard stream options; the object modes and the implementation hooks are reframe's to set. */
 export type ChunkerStreamOptions = Omit<
@@ -53,7 +119,7 @@ interface Work {
  * One huge write is produced lazily, as the consumer reads, so only about a high-water mark of
  * chunks is alive at a time.
  */
-export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform {
+export class ChunkerTransform<T extends SampleType = 'uint8', B extends boolean = false> extends Transform {
   readonly #reframer: Reframer;
   readonly #batch: boolean;
   readonly #max: number; // chunks per engine call: up to BATCH_BYTES of them (batchChunks)
@@ -62,7 +128,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
   #failure: { error: Error; callback: TransformCallback } | undefined; // waits for chunks before it
 
   /** @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options. */
-  constructor(options: number | ChunkerOptions<T>, streamOptions: ChunkerStreamOptions = {}) {
+  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), streamOptions: ChunkerStreamOptions = {}) {
     const resolved = resolveOptions(options);
     for (const hook of HOOKS) {
       const value = (streamOptions as Record<string, unknown> | null)?.[hook];
@@ -255,9 +321,9 @@ export class ChunkerTransform<T extends SampleType = 'uint8'> extends Transform 
  * A Node `stream.Transform` re-framing bursts into chunks of `size` samples:
  * `source.pipe(chunkerStream(64)).pipe(sink)`. Stream options (`highWaterMark`, `signal`, …) pass through.
  */
-export function chunkerStream<T extends SampleType = 'uint8'>(
-  options: number | ChunkerOptions<T>,
+export function chunkerStream<T extends SampleType = 'uint8', B extends boolean = false>(
+  options: number | (ChunkerOptions<T> & { batch?: B }),
   streamOptions?: ChunkerStreamOptions,
-): ChunkerTransform<T> {
-  return new ChunkerTransform<T>(options, streamOptions);
+): ChunkerTransform<T, B> {
+  return new ChunkerTransform<T, B>(options, streamOptions);
 }

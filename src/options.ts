@@ -1,5 +1,5 @@
 // Options: validated once, here, and turned into a ResolvedOptions that nothing re-checks.
-import { optionError } from './errors.js';
+import { didYouMean, optionError } from './errors.js';
 import { SAMPLE_TYPES, type SampleType, type SampleTypeInfo } from './types.js';
 
 /** What the end of the stream does with a last, incomplete chunk. */
@@ -53,8 +53,7 @@ export interface ResolvedOptions {
 export const MAX_CHUNK_BYTES = 2 ** 32;
 
 export const TAIL_POLICIES: readonly TailPolicy[] = ['emit', 'pad', 'drop', 'error'];
-const KNOWN = new Set(['size', 'hop', 'type', 'channels', 'tail', 'fill', 'align', 'batch']);
-
+const KNOWN = ['size', 'hop', 'type', 'channels', 'tail', 'fill', 'align', 'batch'];
 function integer(options: Record<string, unknown>, name: string, fallback: number, max: number): number {
   const value = options[name] === undefined ? fallback : options[name];
   if (typeof value !== 'number') throw optionError('type', name, value, 'an integer');
@@ -66,29 +65,44 @@ function integer(options: Record<string, unknown>, name: string, fallback: numbe
 
 function oneOf<V extends string>(options: Record<string, unknown>, name: string, allowed: readonly V[], fallback: V): V {
   const value = options[name] === undefined ? fallback : options[name];
-  if (typeof value !== 'string') throw optionError('type', name, value, `one of ${allowed.join(', ')}`);
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw optionError('range', name, value, `one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    // A string that names nothing is out of range (and may be a slip of a name); anything else is of the wrong kind.
+    const string = typeof value === 'string';
+    throw optionError(string ? 'range' : 'type', name, value, `one of ${allowed.join(', ')} ${string ? didYouMean(value, allowed) : ''}`.trim());
   }
   return value as V;
+}
+
+/**
+ * Checks that `options` (the argument `name`) is an object whose own keys `known` all names:
+ * ERR_REFRAME_OPTION otherwise, naming the known key a wrong one looks like a slip of, or listing them.
+ */
+export function checkKeys(options: unknown, known: readonly string[], name: string, expected: string): asserts options is Record<string, unknown> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw optionError('type', name, options, expected);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw optionError('type', key, (options as Record<string, unknown>)[key], `left out (${didYouMean(key, known, `options are ${known.join(', ')}`)})`);
+    }
+  }
 }
 
 function resolveFill(value: unknown, type: SampleType, info: SampleTypeInfo): number | bigint {
   if (value === undefined) return info.fill.kind === 'bigint' ? 0n : 0;
   const rule = info.fill;
+  const of = ` for type '${type}'`;
   if (rule.kind === 'float') {
-    if (typeof value !== 'number') throw optionError('type', 'fill', value, `a number for type '${type}'`);
+    if (typeof value !== 'number') throw optionError('type', 'fill', value, `a number${of}`);
     return value;
   }
   if (rule.kind === 'int') {
     const n = typeof value === 'bigint' ? Number(value) : value;
-    if (typeof n !== 'number') throw optionError('type', 'fill', value, `an integer for type '${type}'`);
+    if (typeof n !== 'number') throw optionError('type', 'fill', value, `an integer${of}`);
     if (!Number.isInteger(n) || n < rule.min || n > rule.max) {
-      throw optionError('range', 'fill', value, `an integer from ${rule.min} to ${rule.max} for type '${type}'`);
+      throw optionError('range', 'fill', value, `an integer from ${rule.min} to ${rule.max}${of}`);
     }
     return n + 0; // -0 → 0
   }
-  const expected = `a bigint or safe integer from ${rule.min} to ${rule.max} for type '${type}'`;
+  const expected = `a bigint or safe integer from ${rule.min} to ${rule.max}${of}`;
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw optionError('range', 'fill', value, expected);
   } else if (typeof value !== 'bigint') {
@@ -108,16 +122,11 @@ function encodeFill(fill: number | bigint, info: SampleTypeInfo): Uint8Array {
 /**
  * Validates options (or a bare size) once, at construction. Throws a TypeError or RangeError with
  * `code: 'ERR_REFRAME_OPTION'` naming the option and the value; nothing is coerced or guessed.
+ * `also` names keys the caller reads and validates itself (`chunks()`'s `signal`).
  */
-export function resolveOptions(input: unknown): ResolvedOptions {
-  const options: Record<string, unknown> =
-    typeof input === 'number' ? { size: input } : (input as Record<string, unknown>);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw optionError('type', 'options', input, 'an options object or a size');
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw optionError('type', key, options[key], `left out (not an option; options are ${[...KNOWN].join(', ')})`);
-  }
+export function resolveOptions(input: unknown, also: readonly string[] = []): ResolvedOptions {
+  const options = typeof input === 'number' ? { size: input } : input;
+  checkKeys(options, [...KNOWN, ...also], 'options', 'an options object or a size');
   if (options.size === undefined) throw optionError('type', 'size', undefined, 'an integer');
   const type = oneOf(options, 'type', Object.keys(SAMPLE_TYPES) as SampleType[], 'uint8');
   const info = SAMPLE_TYPES[type];
@@ -125,7 +134,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const sampleBytes = info.array.BYTES_PER_ELEMENT * info.parts * channels;
   const size = integer(options, 'size', 0, Number.MAX_SAFE_INTEGER);
   if (size * sampleBytes > MAX_CHUNK_BYTES) {
-    throw optionError('range', 'size', size, `at most ${Math.floor(MAX_CHUNK_BYTES / sampleBytes)} samples of ${sampleBytes} bytes (a chunk must fit one typed array)`);
+    throw optionError('range', 'size', size, `at most ${Math.floor(MAX_CHUNK_BYTES / sampleBytes)} (a chunk must fit one typed array: ${MAX_CHUNK_BYTES} bytes, ${sampleBytes} per sample)`);
   }
   const hop = integer(options, 'hop', size, Math.floor(Number.MAX_SAFE_INTEGER / sampleBytes));
   const tail = oneOf(options, 'tail', TAIL_POLICIES, 'emit');

@@ -1,9 +1,8 @@
 // The WHATWG face: a { readable, writable } pair that moves chunks, honours backpressure inside a
 // burst and routes errors. All framing happens in the Reframer. No `node:` imports and no Buffer:
 // browsers load this file too.
-import type * as ponyfill from 'web-streams-polyfill';
 import { noStreamsError, optionError } from './errors.js';
-import { resolveOptions, type ChunkerOptions } from './options.js';
+import { checkKeys, resolveOptions, type ChunkerOptions } from './options.js';
 import { byteLengthOf, toBytes } from './input.js';
 import { Reframer, batchChunks } from './reframer.js';
 import { afterTurnIfDue, turnIfDue } from './memory.js';
@@ -42,14 +41,29 @@ export type WebItemOf<T extends SampleType, B extends boolean> = B extends true 
 /** What a ChunkerStream's writable side takes: raw bytes, or typed samples of the option's element type. */
 export type WebBurst = ArrayBufferView | ArrayBufferLike;
 
-// The pair's types follow `streams`: the polyfill's classes for the polyfill, the platform's otherwise.
-type Polyfill = typeof ponyfill;
+// The pair's types follow `streams` without naming any implementation's package (the published
+// types must not need web-streams-polyfill, the user's opt-in install): the platform's streams,
+// typed by item, where `streams` is left out, is the platform's or has classes the platform's
+// streams fit; otherwise that implementation's own classes (`streams.ReadableStream.prototype`'s
+// type), whose items TypeScript cannot re-type from here (they are `any`).
 /** The readable side's type on implementation `S`. */
-export type WebReadableOf<S, R> = [S] extends [Polyfill] ? ponyfill.ReadableStream<R> : ReadableStream<R>;
+export type WebReadableOf<S, R> = S extends { readonly ReadableStream: { readonly prototype: infer I } }
+  ? (ReadableStream<any> extends I ? ReadableStream<R> : I)
+  : ReadableStream<R>;
 /** The writable side's type on implementation `S`. */
-export type WebWritableOf<S, W> = [S] extends [Polyfill] ? ponyfill.WritableStream<W> : WritableStream<W>;
+export type WebWritableOf<S, W> = S extends { readonly WritableStream: { readonly prototype: infer I } }
+  ? (WritableStream<any> extends I ? WritableStream<W> : I)
+  : WritableStream<W>;
 
 const DEFAULT_HIGH_WATER_MARK = 16;
+const INIT_KEYS = ['streams', 'highWaterMark'];
+
+// The second argument, validated like the first: an object (or nothing) of known keys only, so
+// that a typo ({ hwm: 4 }) or a chunker option in the wrong place is an error, not a default.
+function checkInit(init: unknown = {}): ChunkerStreamInit {
+  checkKeys(init, INIT_KEYS, 'init', 'an object');
+  return init;
+}
 
 // What a pair falls back on where the platform has no streams: set only by `reframer/polyfill`
 // (src/polyfill.ts), so that the polyfill is bundled only by apps that import it.
@@ -71,7 +85,7 @@ function pickStreams(streams: StreamsImplementation | undefined): StreamsImpleme
   }
   if (typeof streams !== 'object' || streams === null ||
       typeof streams.ReadableStream !== 'function' || typeof streams.WritableStream !== 'function') {
-    throw optionError('type', 'streams', streams, 'an object with ReadableStream, WritableStream and TransformStream');
+    throw optionError('type', 'streams', streams, 'an object with ReadableStream and WritableStream');
   }
   return streams;
 }
@@ -120,13 +134,14 @@ export class ChunkerStream<
   #failure: { error: unknown } | undefined; // errors the readable side once its queue is read
 
   /**
-   * @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options; Error with
-   * `code: 'ERR_REFRAME_NO_STREAMS'` where the platform has no streams, none was passed as `streams`
-   * and `reframer/polyfill` was not imported.
+   * @throws TypeError | RangeError with `code: 'ERR_REFRAME_OPTION'` for bad options in either
+   * argument (`init` takes `streams` and `highWaterMark` only); Error with `code:
+   * 'ERR_REFRAME_NO_STREAMS'` where the platform has no streams, none was passed as `streams` and
+   * `reframer/polyfill` was not imported.
    */
-  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init: ChunkerStreamInit & { streams?: S } = {}) {
+  constructor(options: number | (ChunkerOptions<T> & { batch?: B }), init?: ChunkerStreamInit & { streams?: S }) {
     const resolved = resolveOptions(options);
-    const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = init;
+    const { streams, highWaterMark = DEFAULT_HIGH_WATER_MARK } = checkInit(init) as ChunkerStreamInit & { streams?: S };
     if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 0) {
       throw optionError(typeof highWaterMark === 'number' ? 'range' : 'type', 'highWaterMark', highWaterMark, 'an integer ≥ 0');
     }

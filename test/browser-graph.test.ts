@@ -141,7 +141,10 @@ describe('the browser build', () => {
     // Bun and Deno first (by name, whatever else they match), then browsers, then Node, then the rest.
     expect(Object.keys(root)).toEqual(['bun', 'deno', 'browser', 'node', 'default']);
     expect(root.browser).toEqual(browser);
-    expect(root.default).toEqual(browser);
+    // "default" runs the browser build, but names the Node entry's types: TypeScript's bundler
+    // resolution matches only types/import/default, and a Node project must see chunkerStream
+    // (the Node types are a superset of the browser ones; browsers type-check with customConditions).
+    expect(root.default).toEqual({ ...browser, types: './dist/index.d.ts' });
     // The runtimes get the Node entry (the native core), for import and (through require(esm)) require.
     expect(root.node).toEqual(node);
     expect(root.bun).toEqual(node);

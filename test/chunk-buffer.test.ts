@@ -38,7 +38,7 @@ const MOVES: Record<string, Move> = {
     return transfer.call(chunk.buffer);
   }),
   'byte stream enqueue': (chunk) => refusedOrDone(() => {
-    new ReadableStream({ type: 'bytes', start: (controller) => controller.enqueue(chunk) });
+    new ReadableStream({ type: 'bytes', start: (controller) => controller.enqueue(chunk as Uint8Array<ArrayBuffer>) });
   }),
 };
 function refusedOrDone(move: () => unknown): boolean {

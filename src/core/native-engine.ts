@@ -2,7 +2,9 @@
 // loaded from a local build or from the prebuild shipped for this platform.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { extname, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backendError, type ReframeErrorCode } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 import type { NativeMemory } from './native-memory.js';
@@ -32,8 +34,12 @@ export type AddonFailure =
   | 'unresolved' // this module is not where the package put it (bundled): the addon file does not resolve
   | 'load-error'; // the file is there but the runtime could not load it (the cause says why)
 
-/** Thrown by loadNative: `reason` says which failure, `cause` (when there is one) the runtime's error. */
+/**
+ * Thrown by loadNative: `reason` says which failure, `cause` (when there is one) the runtime's error.
+ * Users meet it only with REFRAME_BACKEND=native (else it becomes the fallback warning), hence its code.
+ */
 export class AddonLoadError extends Error {
+  readonly code: ReframeErrorCode = 'ERR_REFRAME_BACKEND';
   readonly reason: AddonFailure;
   constructor(reason: AddonFailure, message: string, options?: { cause?: unknown }) {
     super(`reframe: ${message}`, options);
@@ -48,10 +54,44 @@ export const LOCAL_BUILD = '../../build/Release/reframe.node';
 /** The command that builds the addon from source inside an installed reframer. */
 export const BUILD_COMMAND = 'npm explore reframer -- npm run build:native';
 
-const FALLBACK_FIX = 'Or set REFRAME_BACKEND=js to run the TypeScript core without this warning.';
-
 interface RuntimeGlobals {
-  Deno?: { permissions?: { querySync?(descriptor: { name: string; path?: string }): { state: string } } };
+  Deno?: { permissions?: { querySync?(descriptor: { name: string; path?: string; variable?: string }): { state: string } } };
+}
+
+/** A Deno permission's state ('granted', 'prompt', 'denied'); undefined off Deno or where it cannot be asked. */
+function denoPermission(descriptor: { name: string; path?: string; variable?: string }): string | undefined {
+  const deno = (globalThis as RuntimeGlobals).Deno;
+  if (deno?.permissions?.querySync === undefined) return undefined;
+  try {
+    return deno.permissions.querySync(descriptor).state;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How to choose the TypeScript core and silence the warning, on this runtime. Deno reads no
+ * environment variable without --allow-env (reframe then treats REFRAME_BACKEND as unset), so there
+ * the variable alone does nothing: it needs --allow-env=REFRAME_BACKEND too.
+ */
+function fallbackFix(): string {
+  const deno = denoPermission({ name: 'env', variable: 'REFRAME_BACKEND' });
+  if (deno !== undefined && deno !== 'granted') {
+    return 'Or, to run the TypeScript core without this warning, set REFRAME_BACKEND=js and run with ' +
+      '--allow-env=REFRAME_BACKEND (without it Deno hides every environment variable from reframe).';
+  }
+  return 'Or set REFRAME_BACKEND=js to run the TypeScript core without this warning.';
+}
+
+/**
+ * REFRAME_ADDON must name a .node file by an absolute path: require() runs any other file as
+ * JavaScript, and resolves a relative one against node_modules. Throws ERR_REFRAME_BACKEND.
+ */
+export function checkAddonPath(path: string): string {
+  if (!isAbsolute(path) || extname(path) !== '.node') {
+    throw backendError(`REFRAME_ADDON must be the absolute path of a reframer .node file (or unset); got ${JSON.stringify(path)}`);
+  }
+  return path;
 }
 
 /** The libc of this Linux, most likely first: the prebuilds are per libc (glibc, musl). */
@@ -109,7 +149,7 @@ function resolveAddon(path: string | undefined): string {
       'unresolved',
       'the native addon does not resolve: reframer was bundled, so its addon file is not beside its code. ' +
         'Keep reframer external to the bundle (esbuild --external:reframer, and ship node_modules/reframer), ' +
-        `or set REFRAME_ADDON to the absolute path of a reframer .node file. ${FALLBACK_FIX}`,
+        `or set REFRAME_ADDON to the absolute path of a reframer .node file. ${fallbackFix()}`,
     );
   }
   const local = new URL(LOCAL_BUILD, here);
@@ -121,7 +161,7 @@ function resolveAddon(path: string | undefined): string {
   throw new AddonLoadError(
     'no-prebuild',
     `no prebuilt native addon ships for ${platformName()}. Build one from source with ` +
-      `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler). ${FALLBACK_FIX}`,
+      `\`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler). ${fallbackFix()}`,
   );
 }
 
@@ -139,24 +179,16 @@ function isReframerRoot(root: URL): boolean {
  * (--allow-read): without them the cause is the missing flags, whatever else is true.
  */
 function denoPermissions(path: string | undefined): void {
-  const deno = (globalThis as RuntimeGlobals).Deno;
-  if (deno?.permissions?.querySync === undefined) return;
-  const state = (descriptor: { name: string; path?: string }): string | undefined => {
-    try {
-      return deno.permissions!.querySync!(descriptor).state;
-    } catch {
-      return undefined;
-    }
-  };
+  if ((globalThis as RuntimeGlobals).Deno?.permissions?.querySync === undefined) return;
   const here = typeof import.meta.url === 'string' && import.meta.url.startsWith('file:') ? fileURLToPath(new URL('../../', import.meta.url)) : undefined;
   const missing = [
-    state({ name: 'ffi' }) === 'granted' ? undefined : '--allow-ffi',
-    path !== undefined || here === undefined || state({ name: 'read', path: here }) === 'granted' ? undefined : '--allow-read',
+    denoPermission({ name: 'ffi' }) === 'granted' ? undefined : '--allow-ffi',
+    path !== undefined || here === undefined || denoPermission({ name: 'read', path: here }) === 'granted' ? undefined : '--allow-read',
   ].filter((flag) => flag !== undefined);
   if (missing.length > 0) {
     throw new AddonLoadError(
       'deno-ffi',
-      `Deno loads native addons only with --allow-ffi (and reframer finds its addon with --allow-read): run with ${missing.join(' ')}. ${FALLBACK_FIX}`,
+      `Deno loads native addons only with --allow-ffi (and reframer finds its addon with --allow-read): run with ${missing.join(' ')}. ${fallbackFix()}`,
     );
   }
 }
@@ -166,6 +198,7 @@ function denoPermissions(path: string | undefined): void {
  * Throws an AddonLoadError whose `reason` says why it could not, and whose message says what to do.
  */
 export function loadNative(path?: string): NativeAddon {
+  if (path !== undefined) checkAddonPath(path);
   denoPermissions(path);
   const file = resolveAddon(path);
   let addon: NativeMemory & { NativeEngine: NativeConstructor };
@@ -177,7 +210,7 @@ export function loadNative(path?: string): NativeAddon {
     const fix = path !== undefined
       ? 'REFRAME_ADDON names it: point it at a reframer .node file built for this platform, or unset it.'
       : `Rebuild it from source with \`${BUILD_COMMAND}\` (needs cmake and a C++17 compiler).`;
-    throw new AddonLoadError('load-error', `the native addon ${file} could not be loaded: ${why}. ${fix} ${FALLBACK_FIX}`, { cause });
+    throw new AddonLoadError('load-error', `the native addon ${file} could not be loaded: ${why}. ${fix} ${fallbackFix()}`, { cause });
   }
   const { NativeEngine } = addon;
   return { createEngine: (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options), memory: addon };

@@ -1,7 +1,10 @@
 // Node: the native core by default, the TypeScript core when the addon cannot load (said once)
-// or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load fails here, at import.
+// or when REFRAME_BACKEND=js. REFRAME_BACKEND=native where the addon cannot load, a REFRAME_BACKEND
+// that names no core and a REFRAME_ADDON that is not a .node file fail here, at import
+// (ERR_REFRAME_BACKEND).
 import { isMainThread, markAsUntransferable } from 'node:worker_threads';
-import { loadNative, type NativeAddon } from './native-engine.js';
+import { backendError, closest } from '../errors.js';
+import { checkAddonPath, loadNative, type NativeAddon } from './native-engine.js';
 import { jsAlloc, nativeRecycler } from './native-memory.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime, type Runtime } from './runtime.js';
@@ -76,19 +79,25 @@ function env(name: string): string | undefined {
   }
 }
 
+const BACKENDS = ['js', 'native'] as const;
 const forced = env('REFRAME_BACKEND');
 if (forced !== undefined && forced !== '' && forced !== 'js' && forced !== 'native') {
-  throw new Error(`reframe: REFRAME_BACKEND must be 'js' or 'native'; got ${JSON.stringify(forced)}`);
+  const near = closest(forced.trim(), BACKENDS);
+  throw backendError(`REFRAME_BACKEND must be 'js' or 'native' (or unset); got ${JSON.stringify(forced)}` +
+    (near === undefined ? '' : ` (did you mean '${near}'?)`));
 }
-// REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized one).
-const addonPath = env('REFRAME_ADDON');
 
 let addon: NativeAddon | undefined;
 if (forced !== 'js') {
+  // REFRAME_ADDON: an absolute path to another build of the addon (`npm run test:asan`'s sanitized
+  // one). Read only when an addon is to be loaded; a path that is not a .node file is refused here,
+  // coded, rather than handed to require() (which runs any other file as JavaScript).
+  const addonPath = env('REFRAME_ADDON');
+  const path = addonPath === undefined || addonPath === '' ? undefined : checkAddonPath(addonPath);
   try {
-    addon = loadNative(addonPath === undefined || addonPath === '' ? undefined : addonPath);
+    addon = loadNative(path);
   } catch (error) {
-    if (forced === 'native') throw error;
+    if (forced === 'native') throw error; // an AddonLoadError, coded ERR_REFRAME_BACKEND
     // One warning, its message naming the cause and this runtime's fix; `reason` (an AddonFailure)
     // and `cause` let a 'warning' listener tell the causes apart without reading the message.
     const load = error as Error & { reason?: string };
