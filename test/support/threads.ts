@@ -131,7 +131,7 @@ export function threadTargets(): readonly Target[] {
 
 // At most this many children at a time in one test file: most children sleep or wait on a worker
 // (a few per core); the memory ones are busy (threadsSlots(cores) there).
-let slots = Math.max(4, os.availableParallelism() * 4);
+let slots = Math.max(4, os.availableParallelism() * 2);
 
 /** Sets how many children of this test file run at once (call before declaring its cases). */
 export function threadsSlots(count: number): void {
@@ -225,7 +225,7 @@ export function threadsCase(c: ThreadsCase, known: ReadonlySet<string>): void {
       test(`${name}: ${says}`, async () => {
         const run = await (started.get(name) ?? runs.get(name)!());
         const line = run.stdout.split('\n').find((l) => l.startsWith(`${c.what} `));
-        expect(line, `${target.version}, ${core} core: ${line ?? 'no result line'}; ${describeRun(run)}`).toMatch(new RegExp(`^${c.what} ok `));
+        expect(line ?? 'no result line', `${target.version}, ${core} core: ${describeRun(run)}`).toMatch(new RegExp(`^${c.what} ok `));
         expect({ code: run.code, signal: run.signal }, describeRun(run)).toEqual({ code: 0, signal: null });
       }, 900_000 * TIME_SCALE);
     }
