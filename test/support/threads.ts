@@ -215,6 +215,7 @@ export function threadsCase(c: ThreadsCase, known: ReadonlySet<string>): void {
       const args = typeof c.args === 'function' ? c.args(core) : c.args;
       const why = target.bin === undefined ? target.missing
         : core === 'native' && !target.native ? `the addon does not load under ${target.version}`
+        : UNDER_ASAN && core === 'js' ? 'the TypeScript core runs no addon: nothing for the sanitizer to see'
         : c.skip?.(target, core);
       if (why !== undefined) {
         it.skip(`${name}: ${says} (skipped: ${why})`, () => undefined);
