@@ -23,7 +23,7 @@ export interface Target {
   /** node20, node26 or bun: the name tests carry. */
   name: 'node20' | 'node26' | 'bun';
   /** The binary, or undefined where it is not available (the reason in `missing`). */
-  bin: string | undefined;
+  bin?: string | undefined;
   missing?: string;
   /** Node flags (Bun takes none: its children call Bun.gc). */
   args: readonly string[];
