@@ -71,8 +71,7 @@ if (!isMainThread) {
   const { Chunker } = await load();
   const { how, size } = workerData;
   const chunker = new Chunker(size);
-  // Whole chunks of 0x11, two pushes of one chunk each: the second one moves.
-  chunker.push(new Uint8Array(size).fill(OLD));
+  // One whole chunk of 0x11, in a buffer of its own (one chunk per push).
   const [chunk] = chunker.push(new Uint8Array(size).fill(OLD));
   const note = await move(how, chunk);
   parentPort.postMessage(note);
