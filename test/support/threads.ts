@@ -208,6 +208,10 @@ export function threadsCase(c: ThreadsCase, known: ReadonlySet<string>): void {
   beforeAll(() => {
     for (const [name, start] of runs) started.set(name, start());
   });
+  if (IN_MATRIX) {
+    it.skip(`${c.finding} ${c.what}: ${typeof c.says === 'string' ? c.says : c.says('native')} (skipped under test:matrix: the plain npm test runs it under Node 20, Node 26 and Bun)`, () => undefined);
+    return;
+  }
   for (const target of threadTargets()) {
     for (const core of THREAD_CORES) {
       const name = threadsName(c.finding, c.what, core, target);
