@@ -15,8 +15,13 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "engine.h"
 #include "memory.h"
@@ -433,9 +438,61 @@ napi_value RefuseExternal(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// trimMemory(): frees the pool's free slabs (JavaScript calls it once re-framing has gone idle).
+// trimMemory(): frees the pool's free slabs and, with glibc, what its arenas keep free (JavaScript
+// calls it once re-framing has gone idle, and after a worker that used the addon ended: a worker's
+// chunks are Node's memory, which glibc keeps in that thread's arena after the worker is gone).
 napi_value TrimMemory(napi_env /*env*/, napi_callback_info /*info*/) {
   reframe::SlabPool::Shared().Trim();
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+  return nullptr;
+}
+
+// The main thread's wake-up when another environment that loaded this addon (a worker) ends:
+// process-wide, set by watchWorkers() on the main thread, cleared when its function is finalized.
+std::mutex g_watch_mutex;
+napi_threadsafe_function g_watch = nullptr;
+
+void ForgetWatch(napi_env /*env*/, void* /*data*/, void* /*hint*/) {
+  std::lock_guard<std::mutex> lock(g_watch_mutex);
+  g_watch = nullptr;
+}
+
+// An environment that loaded the addon is being torn down: tell the main thread (not itself).
+void OnEnvCleanup(void* arg) {
+  std::lock_guard<std::mutex> lock(g_watch_mutex);
+  if (g_watch == nullptr) return;
+  void* context = nullptr;
+  if (napi_get_threadsafe_function_context(g_watch, &context) == napi_ok && context == arg) return;
+  napi_call_threadsafe_function(g_watch, nullptr, napi_tsfn_nonblocking);
+}
+
+// watchWorkers(callback): the main thread's callback runs (on the main thread, without keeping its
+// event loop alive) each time a worker environment that loaded this addon ends.
+napi_value WatchWorkers(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  napi_valuetype type;
+  if (argc != 1 || napi_typeof(env, args[0], &type) != napi_ok || type != napi_function) {
+    return Internal(env, "watchWorkers takes a function");
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_watch_mutex);
+    if (g_watch != nullptr) return nullptr;  // one watch per process: the main thread's
+  }
+  napi_value name = nullptr;
+  if (napi_create_string_utf8(env, "reframe.watchWorkers", NAPI_AUTO_LENGTH, &name) != napi_ok) return nullptr;
+  napi_threadsafe_function watch = nullptr;
+  // Its context is this environment: OnEnvCleanup of the watching environment itself calls nothing.
+  if (napi_create_threadsafe_function(env, args[0], nullptr, name, 0, 1, nullptr, ForgetWatch, env, nullptr,
+                                      &watch) != napi_ok) {
+    return nullptr;
+  }
+  napi_unref_threadsafe_function(env, watch);
+  std::lock_guard<std::mutex> lock(g_watch_mutex);
+  g_watch = watch;
   return nullptr;
 }
 
@@ -458,6 +515,7 @@ napi_value Init(napi_env env, napi_value exports) {
     delete outputs;
     return nullptr;
   }
+  napi_add_env_cleanup_hook(env, OnEnvCleanup, env);  // a worker ending wakes the main thread (watchWorkers)
   const napi_property_descriptor methods[] = {
       {"pushInPlace", nullptr, Binding::PushInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"planFlush", nullptr, Binding::PlanFlush, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -475,6 +533,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"alloc", nullptr, Alloc, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"refuseExternal", nullptr, RefuseExternal, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"trimMemory", nullptr, TrimMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"watchWorkers", nullptr, WatchWorkers, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"memoryStats", nullptr, MemoryStats, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok) {

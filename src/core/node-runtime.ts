@@ -5,7 +5,7 @@
 import { isMainThread, markAsUntransferable } from 'node:worker_threads';
 import { backendError, closest } from '../errors.js';
 import { checkAddonPath, loadNative, type NativeAddon } from './native-engine.js';
-import { jsAlloc, nativeRecycler } from './native-memory.js';
+import { jsAlloc, nativeRecycler, trimAfterWorkers } from './native-memory.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime, type Runtime } from './runtime.js';
 
@@ -119,6 +119,10 @@ if (forced !== 'js') {
  */
 function nativeRuntimeOf(native: NativeAddon): Runtime {
   const base = { backend: 'native', createEngine: native.createEngine, alloc: jsAlloc, pin } as const;
+  // Node only: Bun and Deno run this file too, and their workers' teardown is theirs to trim.
+  const node = (process.versions as { bun?: string; deno?: string }).bun === undefined &&
+    (process.versions as { deno?: string }).deno === undefined;
+  if (isMainThread && node) trimAfterWorkers(native.memory);
   if (!isMainThread || markingBlocksDetach()) return base;
   return { ...base, ...nativeRecycler(native.memory) };
 }
