@@ -107,6 +107,18 @@ export function runChild(
     { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
 }
 
+/**
+ * Runs the ES module `source` (`node --input-type=module -e`) in the project's root, so it can
+ * import './dist/index.js', with `env` added to this process's environment, killed after `timeout`
+ * ms: for a synchronous call that might never return (no test timeout interrupts one in-process).
+ */
+export function runScript(
+  source: string,
+  { env = {}, timeout = 10_000 }: { env?: Record<string, string>; timeout?: number } = {},
+): Promise<ChildRun> {
+  return runNode(['--input-type=module', '-e', source], { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
+}
+
 /** A one-line account of a run, for assertion messages. */
 export function describeRun(run: ChildRun): string {
   const how = run.timedOut ? 'overran its time bound' : run.signal ? `died of ${run.signal}` : `exited ${run.code}`;

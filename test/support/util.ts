@@ -1,5 +1,6 @@
 // Small helpers the contract tests share: bytes of a chunk, coded-error assertions, stream collection.
 import { expect } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /**
@@ -7,6 +8,35 @@ import type { Readable } from 'node:stream';
  * suite several times slower under AddressSanitizer. Bounds catch hangs; they never measure speed.
  */
 export const TIME_SCALE = Math.max(1, Number(process.env.REFRAME_TEST_TIME_SCALE) || 1);
+
+/** `ms` stretched by TIME_SCALE: every explicit time bound of a test goes through this. */
+export const scaled = (ms: number): number => ms * TIME_SCALE;
+
+/** Per-test bound of a synchronous case (options, input, hop, tail): nothing there may hang. */
+export const QUICK = scaled(2000);
+
+/** Per-test bound of a stream case (Node and WHATWG faces, hostile inputs): nothing there may hang. */
+export const STREAM = scaled(5000);
+
+/** Virtual memory this process has reserved (Linux: VmSize), in bytes. */
+function virtualBytes(): number {
+  return Number(/^VmSize:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+}
+
+/**
+ * Runs `fn` and says how much memory it took hold of: `virtual`, the growth of the process's
+ * reserved address space (an allocation shows there even where no page of it is touched, in
+ * JavaScript or in the addon), and `arrayBuffers`, the growth of ArrayBuffer memory.
+ */
+export function memoryDuring<R>(fn: () => R): { result: R; virtual: number; arrayBuffers: number } {
+  const before = { virtual: virtualBytes(), arrayBuffers: process.memoryUsage().arrayBuffers };
+  const result = fn();
+  return {
+    result,
+    virtual: virtualBytes() - before.virtual,
+    arrayBuffers: process.memoryUsage().arrayBuffers - before.arrayBuffers,
+  };
+}
 
 /** The bytes a typed array (or any view) covers, copied, for exact comparison. */
 export function bytesOf(view: ArrayBufferView): Uint8Array {
