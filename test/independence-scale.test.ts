@@ -3,7 +3,7 @@
 // subarray on them) still hold their own bytes after many times the largest output memory the code
 // has has gone through, on every face and both cores — across pools being replaced and, in the
 // child process of the second block (--expose-gc), slabs recycled under them. Their buffers never
-// show another owner's bytes (a second chunker of the same options writes FOREIGN meanwhile). The
+// show another owner's bytes (a second chunker of the same options writes OWNER_MARK meanwhile). The
 // input is a pattern in which no two positions hold the same bytes, so an overwrite is visible.
 // test/support/kept.mjs has the checks; they hold for any memory layout that keeps the contract.
 //
@@ -17,7 +17,7 @@ import { CORES, useCore } from './support/cores.js';
 import { describeRun, ensureDist, runChild } from './support/child.js';
 import { FACES, faceRunner, type Face } from './support/faces.mjs';
 import { MEMORY, keptScenario, sampleBytes, type KeptOptions } from './support/kept.mjs';
-import { TIME_SCALE } from './support/util.js';
+import { scaled } from './support/util.js';
 
 const run = faceRunner(api, polyfill);
 
@@ -59,9 +59,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     const options: KeptOptions = { size: 1, type: r.type, channels: r.channels, tail: r.tail };
     const size = Math.max(1, Math.floor(r.chunkBytes / sampleBytes(options)));
     options.size = size;
-    const scaled = Math.max(1, Math.round(r.hopFraction * size));
-    if (r.hopKind === 'overlap') options.hop = scaled;
-    if (r.hopKind === 'gaps') options.hop = size + scaled;
+    const part = Math.max(1, Math.round(r.hopFraction * size));
+    // Overlap at most 16-fold: the output (about input x size / hop) stays under 32 MiB a run.
+    if (r.hopKind === 'overlap') options.hop = Math.max(Math.ceil(size / 16), part);
+    if (r.hopKind === 'gaps') options.hop = size + part;
     return { options, total: 4 * MEMORY.pool + r.extra, bursts: r.bursts, keep: r.keep, salt: r.salt };
   });
 
@@ -83,19 +84,20 @@ describe.each(CORES)('$backend core', (core) => {
         });
         runs++;
         expect(stats.bytesIn).toBeGreaterThanOrEqual(4 * MEMORY.pool - 64);
+        expect(stats.bytesOut).toBeLessThanOrEqual(32 * MEMORY.slab * 2);
         expect(stats.kept).toBeGreaterThan(0);
       }),
       { numRuns: face === 'chunker' ? 8 : 4, examples: [[EXAMPLE]] },
     );
     expect(runs).toBeGreaterThan(0);
-  });
+  }, scaled(90_000));
 });
 
 // In a child process with --expose-gc: garbage collected (and finalizers run) between stretches, so
 // the native core's slabs come back and are handed out again while chunks are kept. The Chunker
 // face pushes more than twice the native free budget (so every free slab is reused or released
 // under the kept chunks), the others 4x the engine's slab or more.
-const BOUND = 120_000 * TIME_SCALE;
+const BOUND = scaled(120_000);
 
 describe.each(CORES)('$backend core, in a child process collecting garbage', (core) => {
   it.each(FACES)('%s face: kept chunks survive recycled memory', async (face: Face) => {
