@@ -14,11 +14,11 @@ import {
   Chunker, ChunkerStream, chunkerStream, chunks, type ChunkerOptions, type SampleType,
 } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
-import { TIME_SCALE } from './support/util.js';
+import { scaled, STREAM, bytesOf } from './support/util.js';
 import { IMPLEMENTATIONS, type Implementation } from './support/web.js';
 import { frame } from './support/reference.js';
 import {
-  FOREIGN, T, concat, expectInputError, expectOnlyInputBytes, expectPrefix, expectUnchanged, marked, snapshot, within,
+  FOREIGN, concat, expectInputError, expectOnlyInputBytes, expectPrefix, expectUnchanged, marked, within,
 } from './support/boundary.js';
 import { describeRun, ensureDist, runChild } from './support/child.js';
 
@@ -135,7 +135,7 @@ function recorder(): Run & { take: (item: unknown) => void } {
     take: (item) => {
       for (const chunk of Array.isArray(item) ? item as ArrayBufferView[] : [item as ArrayBufferView]) {
         run.chunks.push(chunk);
-        run.snapshots.push(snapshot(chunk));
+        run.snapshots.push(bytesOf(chunk));
       }
     },
   };
@@ -239,7 +239,7 @@ describe.each(CORES)('$backend core', (core) => {
       }
       expectUnchanged(run.chunks, got);
       expectOnlyInputBytes(run.chunks);
-    }, T);
+    }, STREAM);
   });
 });
 
@@ -256,9 +256,9 @@ describe.each(CORES)('$backend core, in a child process', (core) => {
     const run = await runChild('lying-length.mjs', [face, '64:huge,inf,max,str', '40000:more,less,zero,nan,neg,huge,str'], {
       env: { REFRAME_BACKEND: core.backend },
       nodeArgs: ['--expose-gc', '--max-old-space-size=256'],
-      timeout: 10_000 * TIME_SCALE,
+      timeout: scaled(10_000),
     });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toMatch(/^ok /m);
-  }, 15_000 * TIME_SCALE);
+  }, scaled(15_000));
 });

@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { Chunker, type ChunkerOptions, type SampleType, type TailPolicy } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { TYPES } from './support/reference.js';
-import { bytesOf, seq, thrown } from './support/util.js';
+import { QUICK, bytesOf, seq, thrown } from './support/util.js';
 
 const POLICIES: TailPolicy[] = ['emit', 'pad', 'drop', 'error'];
-const T = 2000;
 
 /** Chunks of one whole stream pushed in one burst, then flushed; or the flush error. */
 function run(options: ChunkerOptions, stream: Uint8Array) {
@@ -143,11 +142,11 @@ describe.each(CORES)('$backend core', (core) => {
         expect(error, tail).toBeInstanceOf(TypeError);
         expect(error?.code, tail).toBe('ERR_REFRAME_INPUT');
       }
-    }, T);
+    }, QUICK);
 
     it.each(cases)('%s: drop discards the stray bytes', (_, options, bytes) => {
       expect(run({ ...options, tail: 'drop' }, seq(bytes)).error).toBeUndefined();
-    }, T);
+    }, QUICK);
 
     it('the whole samples before the stray bytes are in error.tail', () => {
       const { chunks, error } = run({ size: 4, type: 'uint16' }, seq(2 * 6 + 1));

@@ -1,9 +1,5 @@
 import type { Face, FaceRun } from './faces.mjs';
 export declare const MEMORY: { pool: number; slab: number; nativeSlab: number; nativeFree: number };
-export declare function patternInto(target: Uint8Array, from: number, salt: number): Uint8Array;
-export declare function pattern(from: number, length: number, salt: number): Uint8Array;
-export declare const FOREIGN: Uint8Array;
-export declare function foreign(length: number): Uint8Array;
 export declare function sampleBytes(options: object): number;
 export interface KeptOptions { size: number; hop?: number; type?: string; channels?: number; tail?: 'emit' | 'pad' | 'drop' }
 export declare function layout(options: KeptOptions, total: number): { count: number; from(k: number): number; have(k: number): number; length(k: number): number };

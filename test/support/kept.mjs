@@ -7,6 +7,7 @@
 // The checks are written against that contract, not against any memory layout: they pass whether
 // a chunk shares its buffer with siblings (a pool) or owns it alone.
 import { Buffer } from 'node:buffer';
+import { OWNER_MARK, ownerMark, pattern, patternInto } from './bytes.mjs';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -18,54 +19,6 @@ const MiB = 1024 * KiB;
  * (native/memory.h kLargestClass, kMaxFreeBytes).
  */
 export const MEMORY = { pool: 256 * KiB, slab: MiB, nativeSlab: 64 * MiB, nativeFree: 128 * MiB };
-
-// murmur3's finalizer: a bijection on 32-bit words, so no two word positions of a stream hold the
-// same value, and streams of different salts look unrelated.
-function mix(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
-}
-
-let words = new Uint32Array(1024);
-
-/**
- * Fills `target` with bytes [from, from + target.length) of pattern stream `salt`: every 4-byte
- * word is a mix of its position, so a chunk overwritten by any other part of the stream (or by
- * another stream) is visibly different.
- */
-export function patternInto(target, from, salt) {
-  const head = from % 4;
-  const first = (from - head) / 4;
-  const count = Math.ceil((head + target.length) / 4);
-  if (words.length < count) words = new Uint32Array(count * 2);
-  const base = Math.imul(salt, 0x9e3779b9) + first;
-  for (let i = 0; i < count; i++) words[i] = mix((base + i) | 0);
-  target.set(new Uint8Array(words.buffer, head, target.length));
-  return target;
-}
-
-/** Bytes [from, from + length) of pattern stream `salt`, in a new array. */
-export function pattern(from, length, salt) {
-  return patternInto(new Uint8Array(length), from, salt);
-}
-
-/**
- * Another owner's bytes: what a second chunker writes (`other` below). Eight bytes that a pattern
- * stream holds with odds of about 2^-64 per position: found in a kept chunk's buffer, they came
- * from another owner's (or recycled) memory.
- */
-export const FOREIGN = Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x0f, 0x0e, 0x1e, 0x13]);
-
-/** `length` bytes of FOREIGN repeated. */
-export function foreign(length) {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = FOREIGN[i % 8];
-  return bytes;
-}
 
 const ELEMENT = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8, bigint64: 8, biguint64: 8, complex64: 8, complex128: 16 };
 
@@ -127,10 +80,10 @@ export async function keptScenario({ run, api, face, options, total, burst, keep
   const wanted = new Set([0, 1, plan.count - 2, plan.count - 1, ...keep.map((f) => Math.floor(f * plan.count))]);
   const kept = [];
   const stats = { chunks: 0, kept: 0, bytesIn: 0, bytesOut: 0, checks: 0, foreign: 0 };
-  // The other owner: a chunker of the same options writing FOREIGN, whose chunks are dropped (and,
+  // The other owner: a chunker of the same options writing OWNER_MARK, whose chunks are dropped (and,
   // where a child collects garbage, recycled).
   const other = new api.Chunker(options);
-  const otherBurst = foreign(Math.max(4096, Math.min(options.size * B * 2, 4 * MiB)));
+  const otherBurst = ownerMark(Math.max(4096, Math.min(options.size * B * 2, 4 * MiB)));
   let k = 0;
   let failure; // the first thing found wrong (a face's callback must not throw into the face)
 
@@ -181,7 +134,7 @@ export async function keptScenario({ run, api, face, options, total, burst, keep
     const sub = Buffer.from(e.sub.buffer, e.sub.byteOffset, e.sub.byteLength);
     if (!sub.equals(e.want.subarray(e.subFrom, e.subFrom + e.sub.byteLength))) throw new Error(`${where}: its subarray changed`);
     const whole = Buffer.from(e.buffer);
-    const at = whole.indexOf(FOREIGN);
+    const at = whole.indexOf(OWNER_MARK);
     if (at !== -1) throw new Error(`${where}: its buffer holds another owner's bytes at ${at}`);
     if (e.snapshot !== undefined) {
       const was = e.snapshot;

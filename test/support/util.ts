@@ -3,6 +3,9 @@ import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
+/** Byte generators (seq, noise, marked, pattern): test/support/bytes.mjs. */
+export { seq } from './bytes.mjs';
+
 /**
  * Time bounds in tests are multiplied by this (REFRAME_TEST_TIME_SCALE): `npm run test:asan` runs the
  * suite several times slower under AddressSanitizer. Bounds catch hangs; they never measure speed.
@@ -43,26 +46,38 @@ export function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
 }
 
-/** `count` bytes counting up from `from` (mod 256): easy to tell apart in a failure message. */
-export function seq(count: number, from = 0): Uint8Array {
-  return Uint8Array.from({ length: count }, (_, i) => (from + i) & 0xff);
+/** An error with one of reframe's codes (and `tail`, for ERR_REFRAME_TAIL and ERR_REFRAME_INPUT). */
+export type Coded = Error & { code: string; tail?: ArrayBufferView };
+
+/** What `fn` throws, or undefined when it returns. */
+export function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Expects `error` (thrown, rejected or emitted) to be of class `kind` with `code`; returns it. */
+export function expectCoded(error: unknown, code: string, kind: ErrorConstructor = Error, label?: string): Coded {
+  expect(error, `${label ?? 'expected'}: an error of class ${kind.name} with code ${code}`).toBeInstanceOf(kind);
+  expect((error as { code?: string }).code, label).toBe(code);
+  return error as Coded;
 }
 
 /** Runs `fn`, expects it to throw an error of class `kind` with `code`, and returns the error. */
-export function thrown(fn: () => unknown, code: string, kind: ErrorConstructor = Error): Error & { code: string; tail?: ArrayBufferView } {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, 'expected a throw').toBeInstanceOf(kind);
-  expect((error as { code?: string }).code).toBe(code);
-  return error as Error & { code: string; tail?: ArrayBufferView };
+export function thrown(fn: () => unknown, code: string, kind: ErrorConstructor = Error): Coded {
+  return expectCoded(caught(fn), code, kind, 'expected a throw');
 }
 
-/** Every item a readable emits, and the error it ends with, if any. Starts flowing mode. */
-export function collect<T = unknown>(readable: Readable): Promise<{ items: T[]; error: (Error & { code?: string; tail?: ArrayBufferView }) | undefined }> {
+/** Expects a TypeError with code ERR_REFRAME_INPUT. */
+export function expectInputError(error: unknown, label?: string): void {
+  expectCoded(error, 'ERR_REFRAME_INPUT', TypeError, label);
+}
+
+/** Every item a Node readable emits, and the error it ends with, if any. Starts flowing mode. */
+export function collectNode<T = unknown>(readable: Readable): Promise<{ items: T[]; error: (Error & { code?: string; tail?: ArrayBufferView }) | undefined }> {
   return new Promise((resolve) => {
     const items: T[] = [];
     readable.on('data', (item: T) => items.push(item));
