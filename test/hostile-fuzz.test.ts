@@ -18,7 +18,6 @@ import { CORES, useCore } from './support/cores.js';
 import { frame } from './support/reference.js';
 import { FACES, formatFinding, runScenario, type Env, type Face } from './support/hostile.mjs';
 import { modelApi } from './support/hostile-model.mjs';
-import { scaled } from './support/util.js';
 
 const FIRST = Number(process.env.REFRAME_HOSTILE_SEED ?? 1);
 const SEEDS = Number(process.env.REFRAME_HOSTILE_SEEDS ?? 40);
@@ -37,13 +36,13 @@ describe.each(CORES)('$backend core', (core) => {
 
   it.each(FACES)(`%s: ${SEEDS} hostile scenarios keep the contract`, async (face) => {
     expect(await sweep(face)).toEqual([]);
-  }, scaled(120_000));
+  }, 120_000);
 });
 
 describe('the oracle', () => {
   it.each(FACES)('%s: finds nothing on faces that keep the contract by construction (hostile-model.mjs)', async (face) => {
     expect(await sweep(face, { api: modelApi(api) }, 24)).toEqual([]);
-  }, scaled(120_000));
+  }, 120_000);
 
   it('finds a face that hands out a wrong byte', async () => {
     // The model's Chunker with one bit flipped in the first chunk of every push.
@@ -57,5 +56,5 @@ describe('the oracle', () => {
     }
     const findings = await sweep('chunker', { api: { ...model, Chunker: Flipping } }, 24);
     expect(findings.some((line) => / bytes: /.test(line))).toBe(true);
-  }, scaled(120_000));
+  }, 120_000);
 });
