@@ -34,4 +34,5 @@ node --input-type=module -e "
   console.log('test:asan: ' + process.env.REFRAME_ADDON + ' loaded under ' + process.env.LD_PRELOAD);
 "
 NO_COLOR=1 npx vitest run "$@"
-node scripts/hostile-fuzz.mjs --seconds "${REFRAME_ASAN_FUZZ_SECONDS:-60}"
+# Both cores named: an addon that cannot load fails the fuzzer instead of leaving the TypeScript core alone.
+node scripts/hostile-fuzz.mjs --seconds "${REFRAME_ASAN_FUZZ_SECONDS:-60}" --cores native,js

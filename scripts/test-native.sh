@@ -14,4 +14,5 @@ cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE
 cmake --build "$dir" --parallel 2 >/dev/null
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-ctest --test-dir "$dir" --output-on-failure
+# --no-tests=error: a build that registered no test fails instead of passing with nothing run.
+ctest --test-dir "$dir" --output-on-failure --no-tests=error

@@ -11,88 +11,12 @@ import {
 } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS } from './support/web.js';
-import { bytesOf, collect, seq } from './support/util.js';
+import { BAD_OPTIONS } from './support/bad-options.js';
+import { STREAM, bytesOf, caught, collectNode, expectCoded, scaled, seq, type Coded } from './support/util.js';
 
-const T = 5000; // per-test time bound: nothing here may hang
-
-type Coded = Error & { code?: string; tail?: ArrayBufferView };
 type AnyOptions = ChunkerOptions<SampleType> | number;
 
-function expectCoded(error: unknown, code: string, kind: ErrorConstructor = Error): Coded {
-  expect(error, `expected an error with code ${code}`).toBeInstanceOf(kind);
-  expect((error as Coded).code).toBe(code);
-  return error as Coded;
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bad options (SPEC "Options"): [label, options, the option the message names, error class].
-
-const NOT_COUNTS: [string, unknown, ErrorConstructor][] = [
-  ['0', 0, RangeError], ['-1', -1, RangeError], ['-0', -0, RangeError], ['2.5', 2.5, RangeError],
-  ['NaN', NaN, RangeError], ['Infinity', Infinity, RangeError], ['-Infinity', -Infinity, RangeError],
-  ["'16'", '16', TypeError], ['2**53', 2 ** 53, RangeError], ['16n', 16n, TypeError], ['null', null, TypeError],
-  ['true', true, TypeError], ['an object', { valueOf: () => 16 }, TypeError], ['an array', [16], TypeError],
-];
-
-const BAD_OPTIONS: [string, unknown, string, ErrorConstructor][] = [
-  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`size ${label}`, { size: v }, 'size', kind]),
-  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`hop ${label}`, { size: 4, hop: v }, 'hop', kind]),
-  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`channels ${label}`, { size: 4, channels: v }, 'channels', kind]),
-  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`align ${label}`, { size: 4, tail: 'pad', align: v }, 'align', kind]),
-  ...NOT_COUNTS.map(([label, v, kind]): [string, unknown, string, ErrorConstructor] => [`bare size ${label}`, v, typeof v === 'number' ? 'size' : 'options', kind]),
-  ['size missing', {}, 'size', TypeError],
-  ['align > size', { size: 4, tail: 'pad', align: 5 }, 'align', RangeError],
-  ['align > size, tail not pad', { size: 4, align: 5 }, 'align', RangeError],
-  ['type unknown', { size: 4, type: 'float16' }, 'type', RangeError],
-  ['type in another case', { size: 4, type: 'Float32' }, 'type', RangeError],
-  ['type empty', { size: 4, type: '' }, 'type', RangeError],
-  ['type a constructor', { size: 4, type: Float32Array }, 'type', TypeError],
-  ['type null', { size: 4, type: null }, 'type', TypeError],
-  ['tail unknown', { size: 4, tail: 'ignore' }, 'tail', RangeError],
-  ['tail in another case', { size: 4, tail: 'Pad' }, 'tail', RangeError],
-  ['tail a number', { size: 4, tail: 1 }, 'tail', TypeError],
-  ['batch a string', { size: 4, batch: 'true' }, 'batch', TypeError],
-  ['batch a number', { size: 4, batch: 1 }, 'batch', TypeError],
-  ['an unknown option', { size: 4, sise: 8 }, 'sise', TypeError],
-  ['options null', null, 'options', TypeError],
-  ['options an array', [4], 'options', TypeError],
-  ["options '16'", '16', 'options', TypeError],
-  ['options a function', () => 4, 'options', TypeError],
-  // A chunk too large for one typed array (2^32 bytes here).
-  ['uint8 chunk of 2^32 + 1 bytes', { size: 2 ** 32 + 1 }, 'size', RangeError],
-  ['float64 chunk of 2^33 bytes', { size: 2 ** 30, type: 'float64' }, 'size', RangeError],
-  ['complex128 stereo chunk of 2^32 + 32 bytes', { size: 2 ** 27 + 1, type: 'complex128', channels: 2 }, 'size', RangeError],
-  ['channels beyond one typed array', { size: 1, type: 'uint16', channels: 2 ** 31 + 1 }, 'channels', RangeError],
-  // fill must fit the type (SPEC `fill`).
-  ['fill 256 for uint8', { size: 4, fill: 256 }, 'fill', RangeError],
-  ['fill -1 for uint8', { size: 4, fill: -1 }, 'fill', RangeError],
-  ['fill -129 for int8', { size: 4, type: 'int8', fill: -129 }, 'fill', RangeError],
-  ['fill 65536 for uint16', { size: 4, type: 'uint16', fill: 65536 }, 'fill', RangeError],
-  ['fill 2**31 for int32', { size: 4, type: 'int32', fill: 2 ** 31 }, 'fill', RangeError],
-  ['fill 2**32 for uint32', { size: 4, type: 'uint32', fill: 2 ** 32 }, 'fill', RangeError],
-  ['fill 0.5 for int16', { size: 4, type: 'int16', fill: 0.5 }, 'fill', RangeError],
-  ['fill NaN for uint8', { size: 4, fill: NaN }, 'fill', RangeError],
-  ['fill Infinity for int32', { size: 4, type: 'int32', fill: Infinity }, 'fill', RangeError],
-  ["fill '1' for uint8", { size: 4, fill: '1' }, 'fill', TypeError],
-  ['fill null for uint8', { size: 4, fill: null }, 'fill', TypeError],
-  ['fill 2**53 for bigint64 (not a safe integer)', { size: 4, type: 'bigint64', fill: 2 ** 53 }, 'fill', RangeError],
-  ['fill 1.5 for bigint64', { size: 4, type: 'bigint64', fill: 1.5 }, 'fill', RangeError],
-  ['fill 2n**63n for bigint64', { size: 4, type: 'bigint64', fill: 2n ** 63n }, 'fill', RangeError],
-  ['fill -1n for biguint64', { size: 4, type: 'biguint64', fill: -1n }, 'fill', RangeError],
-  ['fill 2n**64n for biguint64', { size: 4, type: 'biguint64', fill: 2n ** 64n }, 'fill', RangeError],
-  ["fill '0' for bigint64", { size: 4, type: 'bigint64', fill: '0' }, 'fill', TypeError],
-  ['fill 1n for float32', { size: 4, type: 'float32', fill: 1n }, 'fill', TypeError],
-  ["fill '1.5' for complex64", { size: 4, type: 'complex64', fill: '1.5' }, 'fill', TypeError],
-];
+// Bad options (SPEC "Options"): test/support/bad-options.ts.
 
 /** Every face's constructor (or call), each of which must refuse bad options synchronously. */
 const CONSTRUCTORS: [string, (options: unknown) => unknown][] = [
@@ -141,19 +65,19 @@ describe.each(CORES)('$backend core', (core) => {
   describe('bad options: a coded TypeError/RangeError at construction, naming the option', () => {
     describe.each(CONSTRUCTORS)('%s', (_, construct) => {
       it.each(BAD_OPTIONS)('%s', (_label, options, option, kind) => {
-        const error = expectCoded(thrownBy(() => construct(options)), 'ERR_REFRAME_OPTION', kind);
+        const error = expectCoded(caught(() => construct(options)), 'ERR_REFRAME_OPTION', kind);
         expect(error.message).toContain(option);
-      }, T);
+      }, STREAM);
     });
 
     it.each(IMPLEMENTATIONS)('new ChunkerStream ($name): bad highWaterMark and streams are ERR_REFRAME_OPTION', (impl) => {
       for (const highWaterMark of [-1, 1.5, NaN, Infinity, '4']) {
-        expectCoded(thrownBy(() => new ChunkerStream(4, { streams: impl.streams, highWaterMark: highWaterMark as number })), 'ERR_REFRAME_OPTION');
+        expectCoded(caught(() => new ChunkerStream(4, { streams: impl.streams, highWaterMark: highWaterMark as number })), 'ERR_REFRAME_OPTION');
       }
       for (const streams of [null, 5, {}, { ReadableStream: 1, WritableStream: 2 }]) {
-        expectCoded(thrownBy(() => new ChunkerStream(4, { streams: streams as never })), 'ERR_REFRAME_OPTION');
+        expectCoded(caught(() => new ChunkerStream(4, { streams: streams as never })), 'ERR_REFRAME_OPTION');
       }
-    }, T);
+    }, STREAM);
   });
 
   describe('Chunker: a refused push changes nothing', () => {
@@ -164,20 +88,20 @@ describe.each(CORES)('$backend core', (core) => {
       const want = [...clean.push(PREFIX[0]), ...clean.push(PREFIX[1])].map(bytesOf);
       const pending = refused.pending;
       expect(pending).toBe(1);
-      expectCoded(thrownBy(() => refused.push(bad as Uint8Array)), 'ERR_REFRAME_INPUT', TypeError);
+      expectCoded(caught(() => refused.push(bad as Uint8Array)), 'ERR_REFRAME_INPUT', TypeError);
       expect(refused.pending).toBe(pending); // what was pending is still pending
       // ... and the stream goes on as if the refused burst had never come.
       const rest = seq(13, 11);
       got.push(...refused.push(rest).map(bytesOf), ...refused.flush().map(bytesOf));
       want.push(...clean.push(rest).map(bytesOf), ...clean.flush().map(bytesOf));
       expect(got).toEqual(want);
-    }, T);
+    }, STREAM);
   });
 
   describe('Node face: a bad write errors the stream after the chunks completed before it', () => {
     it.each(WRONG_FOR_INT16)('%s', async (_, bad) => {
       const s = chunkerStream(INT16);
-      const done = collect<Int16Array>(s);
+      const done = collectNode<Int16Array>(s);
       for (const burst of PREFIX) s.write(burst);
       s.write(bad);
       s.end();
@@ -185,16 +109,16 @@ describe.each(CORES)('$backend core', (core) => {
       expectCoded(error, 'ERR_REFRAME_INPUT', TypeError);
       expect((items as ArrayBufferView[]).map(bytesOf)).toEqual(PREFIX_CHUNKS); // nothing after: the partial chunk is not handed out
       expect(s.destroyed).toBe(true);
-    }, T);
+    }, STREAM);
 
     it("write(null) throws Node's ERR_STREAM_NULL_VALUES and the stream goes on unchanged", async () => {
       const s = chunkerStream(INT16);
-      const done = collect<Int16Array>(s);
+      const done = collectNode<Int16Array>(s);
       for (const burst of PREFIX) s.write(burst);
       await new Promise((resolve) => setImmediate(resolve));
       const pending = s.pending;
       expect(pending).toBe(1);
-      expectCoded(thrownBy(() => s.write(null)), 'ERR_STREAM_NULL_VALUES', TypeError);
+      expectCoded(caught(() => s.write(null)), 'ERR_STREAM_NULL_VALUES', TypeError);
       expect(s.pending).toBe(pending);
       s.end(seq(13, 11));
       const { items, error } = await done;
@@ -202,7 +126,7 @@ describe.each(CORES)('$backend core', (core) => {
       const clean = new Chunker(INT16);
       const want = [...clean.push(seq(24)), ...clean.flush()].map(bytesOf);
       expect(items.map(bytesOf)).toEqual(want);
-    }, T);
+    }, STREAM);
 
     it('a bad write with a callback: the callback gets the coded error', async () => {
       const s = chunkerStream(INT16);
@@ -210,7 +134,7 @@ describe.each(CORES)('$backend core', (core) => {
       s.resume();
       const error = await new Promise<unknown>((resolve) => s.write(7, resolve));
       expectCoded(error, 'ERR_REFRAME_INPUT', TypeError);
-    }, T);
+    }, STREAM);
   });
 
   describe.each(IMPLEMENTATIONS)('WHATWG face ($name): a bad write errors both sides after the chunks before it', (impl) => {
@@ -223,7 +147,7 @@ describe.each(CORES)('$backend core', (core) => {
       expect(closeResult).toBeDefined(); // close() after the error rejects
       expect((items as ArrayBufferView[]).map(bytesOf)).toEqual(PREFIX_CHUNKS);
       expect(pair.pending).toBe(1); // the refused burst did not touch what was pending
-    }, T);
+    }, STREAM);
   });
 
   describe('chunks(): a bad burst ends the loop with the coded error after the chunks before it', () => {
@@ -232,14 +156,14 @@ describe.each(CORES)('$backend core', (core) => {
       const { items, error } = await loop(chunks([...PREFIX, bad], INT16));
       expectCoded(error, 'ERR_REFRAME_INPUT', TypeError);
       expect((items as ArrayBufferView[]).map(bytesOf)).toEqual(PREFIX_CHUNKS);
-    }, T);
+    }, STREAM);
 
     it.each([
       ['null', null], ['undefined', undefined], ['a number', 4], ['a plain object', { size: 4 }],
       ['a single Uint8Array (not a source of bursts)', new Uint8Array(4)], ['a string', 'abcd'],
     ])('a source that is %s: ERR_REFRAME_INPUT at the call', (_, source) => {
-      expectCoded(thrownBy(() => chunks(source as never, 4)), 'ERR_REFRAME_INPUT', TypeError);
-    }, T);
+      expectCoded(caught(() => chunks(source as never, 4)), 'ERR_REFRAME_INPUT', TypeError);
+    }, STREAM);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -263,42 +187,42 @@ describe.each(CORES)('$backend core', (core) => {
     it('Chunker: flush() throws, then a fresh stream starts', () => {
       const c = new Chunker(options);
       for (const burst of bursts) c.push(burst);
-      expectTail(thrownBy(() => c.flush()));
+      expectTail(caught(() => c.flush()));
       expect(c.pending).toBe(0);
       expect(c.flush()).toEqual([]);
-    }, T);
+    }, STREAM);
 
     it('Node face: end() errors the stream', async () => {
       const s = chunkerStream(options);
-      const done = collect(s);
+      const done = collectNode(s);
       for (const burst of bursts) s.write(burst);
       s.end();
       const { items, error } = await done;
       expectTail(error);
       expect(items).toEqual([]);
-    }, T);
+    }, STREAM);
 
     it('Node face: flush() mid-stream errors the stream', async () => {
       const s = chunkerStream(options);
-      const done = collect(s);
+      const done = collectNode(s);
       for (const burst of bursts) s.write(burst);
       s.flush();
       const { error } = await done;
       expectTail(error);
-    }, T);
+    }, STREAM);
 
     it.each(IMPLEMENTATIONS)('WHATWG face ($name): close() and read() reject', async (impl) => {
       const { items, readError, closeResult } = await drive(new ChunkerStream(options, { streams: impl.streams }), bursts);
       expectTail(readError);
       expectTail(closeResult);
       expect(items).toEqual([]);
-    }, T);
+    }, STREAM);
 
     it('chunks(): the loop throws at the end', async () => {
       const { items, error } = await loop(chunks(bursts, options));
       expectTail(error);
       expect(items).toEqual([]);
-    }, T);
+    }, STREAM);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -318,7 +242,7 @@ describe.each(CORES)('$backend core', (core) => {
       await closed;
       expect(await written).toBeInstanceOf(Error); // nobody awaits that write's callback forever
       expect(s.pending).toBe(0); // the engine's state is released
-    }, T);
+    }, STREAM);
 
     it('Node face: an AbortSignal aborts a huge write', async () => {
       const controller = new AbortController();
@@ -327,7 +251,7 @@ describe.each(CORES)('$backend core', (core) => {
       s.write(huge());
       controller.abort();
       expect((await failed as Coded).name).toBe('AbortError');
-    }, T);
+    }, STREAM);
 
     it.each(IMPLEMENTATIONS)('WHATWG face ($name): cancel() the readable mid-burst', async (impl) => {
       const pair = new ChunkerStream({ size: 64 }, { streams: impl.streams, highWaterMark: 2 });
@@ -339,7 +263,7 @@ describe.each(CORES)('$backend core', (core) => {
       expect(await write).toBe('enough'); // the pending write rejects with the reason
       await expect(writer.closed).rejects.toBe('enough');
       expect(pair.pending).toBe(0);
-    }, T);
+    }, STREAM);
 
     it.each(IMPLEMENTATIONS)('WHATWG face ($name): abort() the writable mid-burst', async (impl) => {
       const pair = new ChunkerStream({ size: 64 }, { streams: impl.streams, highWaterMark: 2 });
@@ -351,7 +275,7 @@ describe.each(CORES)('$backend core', (core) => {
       expect(await write).toBe('gone');
       await expect(reader.closed).rejects.toBe('gone');
       expect(pair.pending).toBe(0);
-    }, T);
+    }, STREAM);
 
     it('chunks(): leaving the loop mid-burst releases the source', async () => {
       let released = false;
@@ -366,7 +290,7 @@ describe.each(CORES)('$backend core', (core) => {
       let n = 0;
       for await (const _chunk of chunks(source(), 64)) if (++n === 3) break;
       expect(released).toBe(true);
-    }, T);
+    }, STREAM);
 
     it('chunks(): a source that throws ends the loop with its error', async () => {
       async function* source() {
@@ -376,7 +300,7 @@ describe.each(CORES)('$backend core', (core) => {
       const { items, error } = await loop(chunks(source(), 64));
       expect(items).toHaveLength(1);
       expect((error as Coded).code).toBe('SOURCE');
-    }, T);
+    }, STREAM);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -430,7 +354,7 @@ describe.each(CORES)('$backend core', (core) => {
         expectClean(a, expected);
         expectClean(b, expected);
       }
-    }, 60_000);
+    }, scaled(60_000));
 
     it('Chunker: copy-once chunks (32 KiB and more), completed in place, and their padded tails', () => {
       const size = 40_000;
@@ -445,7 +369,7 @@ describe.each(CORES)('$backend core', (core) => {
         expectClean(chunk, whole);
         expectClean(c.flush()[0], tail);
       }
-    }, 60_000);
+    }, scaled(60_000));
 
     it('Chunker: multi-byte samples with align, emit and error tails', () => {
       const fill = [4, 3, 2, 1, 4, 3, 2, 1]; // uint32 0x01020304, little-endian, 2 channels
@@ -463,9 +387,9 @@ describe.each(CORES)('$backend core', (core) => {
 
         const error = new Chunker({ size: 1000, tail: 'error' });
         error.push(Uint8Array.of(9));
-        expectClean(expectCoded(thrownBy(() => error.flush()), 'ERR_REFRAME_TAIL').tail!, Uint8Array.of(9));
+        expectClean(expectCoded(caught(() => error.flush()), 'ERR_REFRAME_TAIL').tail!, Uint8Array.of(9));
       }
-    }, 60_000);
+    }, scaled(60_000));
 
     it('Node face: 300 cycles of a 1-byte write and a padded flush()', async () => {
       const s = chunkerStream({ size: 4096, tail: 'pad', fill: 7 });
@@ -480,7 +404,7 @@ describe.each(CORES)('$backend core', (core) => {
       await new Promise((resolve) => s.on('end', resolve));
       expect(items).toHaveLength(300);
       for (const chunk of items) expectClean(chunk, padded(4096, [1], [7]));
-    }, 60_000);
+    }, scaled(60_000));
 
     it.each(IMPLEMENTATIONS)('WHATWG face ($name) and chunks(): 300 padded streams of one byte', async (impl) => {
       const expected = padded(4096, [1], [7]);
@@ -493,7 +417,7 @@ describe.each(CORES)('$backend core', (core) => {
         expect(looped.items).toHaveLength(1);
         expectClean(looped.items[0] as Uint8Array, expected);
       }
-    }, 60_000);
+    }, scaled(60_000));
   });
 });
 

@@ -10,8 +10,8 @@ import { SLAB_BYTES } from '../src/reframer.js';
 import { useChunkCounter } from './support/produced.js';
 import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS, streamOf } from './support/web.js';
+import { seq } from './support/util.js';
 
-const bytes = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 const values = (items: AnyChunk[]) => items.map((c) => Array.from(c as Uint8Array));
 
 async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -29,36 +29,36 @@ describe.each(CORES)('$backend core', (core) => {
 
   describe('reads every kind of source', () => {
     it('an array of buffers, yielding Uint8Arrays (not Buffers)', async () => {
-      const out = await all(chunks([Buffer.from(bytes(3)), bytes(0), bytes(7, 3)], 4));
+      const out = await all(chunks([Buffer.from(seq(3)), seq(0), seq(7, 3)], 4));
       expect(values(out)).toEqual(expected);
       for (const chunk of out) expect(Object.getPrototypeOf(chunk)).toBe(Uint8Array.prototype);
     });
 
     it('a sync generator', async () => {
-      function* source() { yield bytes(5); yield bytes(5, 5); }
+      function* source() { yield seq(5); yield seq(5, 5); }
       expect(values(await all(chunks(source(), 4)))).toEqual(expected);
     });
 
     it('an async generator', async () => {
-      async function* source() { yield bytes(1); await Promise.resolve(); yield bytes(9, 1); }
+      async function* source() { yield seq(1); await Promise.resolve(); yield seq(9, 1); }
       expect(values(await all(chunks(source(), 4)))).toEqual(expected);
     });
 
     it('a Node Readable in object mode, and a byte Readable from a file', async () => {
-      expect(values(await all(chunks(Readable.from([bytes(6), bytes(4, 6)]), 4)))).toEqual(expected);
+      expect(values(await all(chunks(Readable.from([seq(6), seq(4, 6)]), 4)))).toEqual(expected);
       const file = join(mkdtempSync(join(tmpdir(), 'reframe-')), 'data.bin');
-      writeFileSync(file, bytes(10_000));
+      writeFileSync(file, seq(10_000));
       const out = await all(chunks(createReadStream(file, { highWaterMark: 999 }), 4096));
       expect(out.map((c) => c.length)).toEqual([4096, 4096, 10_000 - 8192]);
       expect(out[2][0]).toBe(8192 & 0xff);
     });
 
     it.each(IMPLEMENTATIONS)('a WHATWG ReadableStream ($name)', async (impl) => {
-      expect(values(await all(chunks(streamOf(impl, [bytes(2), bytes(8, 2)]), 4)))).toEqual(expected);
+      expect(values(await all(chunks(streamOf(impl, [seq(2), seq(8, 2)]), 4)))).toEqual(expected);
     });
 
     it('a stream that offers only getReader() (no async iteration, as in older browsers)', async () => {
-      const stream = streamOf(IMPLEMENTATIONS[0], [bytes(10)]);
+      const stream = streamOf(IMPLEMENTATIONS[0], [seq(10)]);
       const readerOnly = { getReader: () => stream.getReader() };
       expect(values(await all(chunks(readerOnly, 4)))).toEqual(expected);
       expect(stream.locked).toBe(false);
@@ -78,7 +78,7 @@ describe.each(CORES)('$backend core', (core) => {
 
   describe('batch', () => {
     it('yields the chunks each burst completed as one array, never an empty one', async () => {
-      const out = await all(chunks([bytes(3), bytes(1, 3), bytes(9, 4), bytes(1, 13)], { size: 4, batch: true }));
+      const out = await all(chunks([seq(3), seq(1, 3), seq(9, 4), seq(1, 13)], { size: 4, batch: true }));
       expect(out.map(values)).toEqual([[[0, 1, 2, 3]], [[4, 5, 6, 7], [8, 9, 10, 11]], [[12, 13]]]);
     });
 
@@ -104,7 +104,7 @@ describe.each(CORES)('$backend core', (core) => {
 
     it('breaking out of the loop calls return() on a generator source', async () => {
       let finished = false;
-      function* source() { try { for (;;) yield bytes(8); } finally { finished = true; } }
+      function* source() { try { for (;;) yield seq(8); } finally { finished = true; } }
       for await (const chunk of chunks(source(), 4)) {
         expect(chunk).toHaveLength(4);
         break;
@@ -113,7 +113,7 @@ describe.each(CORES)('$backend core', (core) => {
     });
 
     it('breaking out of the loop destroys a Node Readable', async () => {
-      const readable = new Readable({ read() { this.push(bytes(8)); } });
+      const readable = new Readable({ read() { this.push(seq(8)); } });
       for await (const chunk of chunks(readable, 4)) {
         expect(chunk).toHaveLength(4);
         break;
@@ -124,7 +124,7 @@ describe.each(CORES)('$backend core', (core) => {
     it.each(IMPLEMENTATIONS)('breaking out of the loop cancels a ReadableStream ($name)', async (impl) => {
       let cancelled = false;
       const stream = new impl.ReadableStream<Uint8Array>({
-        pull(controller) { controller.enqueue(bytes(8)); },
+        pull(controller) { controller.enqueue(seq(8)); },
         cancel() { cancelled = true; },
       });
       for await (const chunk of chunks(stream, 4)) {
@@ -137,7 +137,7 @@ describe.each(CORES)('$backend core', (core) => {
     it('breaking out of the loop cancels a reader-only stream and releases its lock', async () => {
       let cancelled = false;
       const stream = new ReadableStream<Uint8Array>({
-        pull(controller) { controller.enqueue(bytes(8)); },
+        pull(controller) { controller.enqueue(seq(8)); },
         cancel() { cancelled = true; },
       });
       for await (const chunk of chunks({ getReader: () => stream.getReader() }, 4)) {
@@ -152,7 +152,7 @@ describe.each(CORES)('$backend core', (core) => {
   describe('errors', () => {
     it('a bad burst: the chunks before it, then ERR_REFRAME_INPUT, and the source is released', async () => {
       let finished = false;
-      function* source() { try { yield bytes(5); yield 42; yield bytes(5); } finally { finished = true; } }
+      function* source() { try { yield seq(5); yield 42; yield seq(5); } finally { finished = true; } }
       const got: AnyChunk[] = [];
       const error = await rejection((async () => { for await (const c of chunks(source() as Iterable<Uint8Array>, 4)) got.push(c); })());
       expect(values(got)).toEqual([[0, 1, 2, 3]]);
@@ -166,14 +166,14 @@ describe.each(CORES)('$backend core', (core) => {
 
     it("tail: 'error' ends the loop with ERR_REFRAME_TAIL holding the samples, after the full chunks", async () => {
       const got: AnyChunk[] = [];
-      const error = await rejection((async () => { for await (const c of chunks([bytes(6)], { size: 4, tail: 'error' })) got.push(c); })());
+      const error = await rejection((async () => { for await (const c of chunks([seq(6)], { size: 4, tail: 'error' })) got.push(c); })());
       expect(values(got)).toEqual([[0, 1, 2, 3]]);
       expect(error).toMatchObject({ code: 'ERR_REFRAME_TAIL' });
       expect(Array.from((error as { tail: Uint8Array }).tail)).toEqual([4, 5]);
     });
 
     it('an error of the source reaches the loop after the chunks before it', async () => {
-      async function* source() { yield bytes(4); throw Object.assign(new Error('source failed'), { code: 'SOURCE' }); }
+      async function* source() { yield seq(4); throw Object.assign(new Error('source failed'), { code: 'SOURCE' }); }
       const got: AnyChunk[] = [];
       const error = await rejection((async () => { for await (const c of chunks(source(), 4)) got.push(c); })());
       expect(values(got)).toEqual([[0, 1, 2, 3]]);
@@ -181,7 +181,7 @@ describe.each(CORES)('$backend core', (core) => {
     });
 
     it.each([
-      ['a single Uint8Array', bytes(4)],
+      ['a single Uint8Array', seq(4)],
       ['a string', 'abcd'],
       ['a number', 4],
       ['null', null],

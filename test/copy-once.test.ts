@@ -9,7 +9,7 @@ import { IN_PLACE_BYTES } from '../src/reframer.js';
 import { CORES, useCore } from './support/cores.js';
 import { frame } from './support/reference.js';
 import { Buffer } from 'node:buffer';
-import { bytesOf, collect } from './support/util.js';
+import { bytesOf, collectNode } from './support/util.js';
 
 const SIZE = IN_PLACE_BYTES + 1008; // chunks of this many bytes are accumulated in place
 
@@ -103,7 +103,7 @@ describe.each(CORES)('$backend core', (core) => {
   it('Node face: the same chunks through a stream', async () => {
     const data = stream(SIZE * 3 + 17);
     const s = chunkerStream(SIZE);
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     let at = 0;
     for (const len of bursts(data.length, 7)) {
       s.write(data.slice(at, at + len));

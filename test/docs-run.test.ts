@@ -50,6 +50,7 @@ import {
   makeHandle, makeResponse, makeSocket, responseBytes, RESPONSE_PIECES, SOCKET_SEGMENTS, tsPackets,
 } from './support/doc-standins.mjs';
 import { extractBlocks, type RunnableBlock } from './support/markdown-blocks.js';
+import { scaled } from './support/util.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BACKENDS = installed === 'native' ? ['native', 'js'] : ['js'];
@@ -174,7 +175,7 @@ describe('the runner', () => {
 
   it('a hang fails at the time bound', async () => {
     const b = block('setInterval(() => {}, 1000);');
-    const result = await run(b, 1000);
+    const result = await run(b, scaled(1000));
     expect(result.timedOut).toBe(true);
     expect(verdict(b, result)).toMatch(/^unit\.md:10 \(js run, \w+ core\) overran its 1000 ms time bound\n/);
   });

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend as installed } from '../src/index.js';
+import { scaled } from './support/util.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TIMEOUT = 15_000;
+const TIMEOUT = scaled(15_000);
 const BACKENDS = installed === 'native' ? ['native', 'js'] : ['js'];
 
 interface Run {

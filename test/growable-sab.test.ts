@@ -7,7 +7,7 @@
 // the checks) so a crash fails these tests, not the run; one child per core runs every face.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CORES } from './support/cores.js';
-import { TIME_SCALE } from './support/util.js';
+import { scaled } from './support/util.js';
 import { describeRun, ensureDist, runChild, type ChildRun } from './support/child.js';
 
 const FACES = ['chunker', 'node', 'web-platform', 'web-polyfill', 'chunks'];
@@ -15,7 +15,7 @@ const NAMES: Record<string, string> = {
   chunker: 'Chunker', node: 'Node face', 'web-platform': 'WHATWG face (platform)',
   'web-polyfill': 'WHATWG face (polyfill)', chunks: 'chunks()',
 };
-const BOUND = 15_000 * TIME_SCALE;
+const BOUND = scaled(15_000);
 
 describe.each(CORES)('$backend core', (core) => {
   let child: Promise<ChildRun>;

@@ -17,9 +17,9 @@ import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS, settle } from './support/web.js';
 import { frame } from './support/reference.js';
 import {
-  FOREIGN, T, callbackOutcome, chunksOf, concat, detach, expectInputError, expectOnlyInputBytes, expectPrefix,
-  expectUnchanged, grow, growable, marked, outcome, resizable, resize, snapshot, within, type Outcome,
+  FOREIGN, callbackOutcome, chunksOf, concat, detach, expectInputError, expectOnlyInputBytes, expectPrefix, expectUnchanged, grow, growable, marked, outcome, resizable, resize, within, type Outcome,
 } from './support/boundary.js';
+import { STREAM, bytesOf } from './support/util.js';
 
 const BIG = 4 << 20; // far more than any face reads ahead of a stalled consumer
 const PREFIX = marked(100, 3); // an honest write before the hostile one: its chunks come first
@@ -81,7 +81,7 @@ function recorder() {
       rec.items++;
       for (const chunk of chunksOf(item)) {
         rec.chunks.push(chunk);
-        rec.snapshots.push(snapshot(chunk));
+        rec.snapshots.push(bytesOf(chunk));
       }
     },
   };
@@ -250,7 +250,7 @@ describe.each(CORES)('$backend core', (core) => {
         const want = reference(options, hostile.real, kind);
         const { rec, error, write } = await face({ options, hostile, stall: true });
         expectFailedAfterPrefix(rec, want, error, write, true);
-      }, T);
+      }, STREAM);
     });
 
     // The same losses at seeded moments while the consumer reads: the write either read all its
@@ -276,7 +276,7 @@ describe.each(CORES)('$backend core', (core) => {
           throw new Error(`round ${round} (${kind}, lost after chunk ${at}): ${(e as Error).message}`);
         }
       }
-    }, 3 * T);
+    }, 3 * STREAM);
 
     it.each([
       ['a length-tracking Uint8Array of a resizable ArrayBuffer', (bytes: Uint8Array) => {
@@ -303,7 +303,7 @@ describe.each(CORES)('$backend core', (core) => {
         expectPrefix(rec.snapshots, want, true, `size ${options.size}:`);
         expectOnlyInputBytes(rec.chunks, [], `size ${options.size}:`);
       }
-    }, T);
+    }, STREAM);
   });
 
   // A face is done with a burst once its write settles (SPEC "Input"): losing the buffer after
@@ -327,7 +327,7 @@ describe.each(CORES)('$backend core', (core) => {
       s.end(HONEST);
       expect(await within(ended, 'the stream ending')).toBeUndefined();
       expectPrefix(rec.snapshots, want, true);
-    }, T);
+    }, STREAM);
 
     it.each(IMPLEMENTATIONS)('WHATWG face ($name)', async (impl) => {
       const rec = recorder();
@@ -348,7 +348,7 @@ describe.each(CORES)('$backend core', (core) => {
       await within(writer.close(), 'close()');
       await within(read, 'the reader');
       expectPrefix(rec.snapshots, want, true);
-    }, T);
+    }, STREAM);
 
     it('chunks()', async () => {
       const rec = recorder();
@@ -362,7 +362,7 @@ describe.each(CORES)('$backend core', (core) => {
         for await (const item of chunks(source(), options)) rec.take(item);
       })(), 'the loop');
       expectPrefix(rec.snapshots, want, true);
-    }, T);
+    }, STREAM);
   });
 
   // Accepted means taken by the face, not passed to write(): a write queued behind another is
@@ -386,7 +386,7 @@ describe.each(CORES)('$backend core', (core) => {
       s.on('data', rec.take);
       expect(await within(ended, 'the stream ending')).toBeUndefined();
       expectPrefix(rec.snapshots, frame(concat([first, marked(5000, 11).subarray(0, 1000)]), options).chunks, true);
-    }, T);
+    }, STREAM);
 
     it.each(IMPLEMENTATIONS)('WHATWG face ($name)', async (impl) => {
       const rec = recorder();
@@ -407,6 +407,6 @@ describe.each(CORES)('$backend core', (core) => {
       await within(read, 'the reader');
       expect((await within(Promise.all(writes), 'the writes')).every((o) => o.ok)).toBe(true);
       expectPrefix(rec.snapshots, frame(concat([first, marked(5000, 11).subarray(0, 1000)]), options).chunks, true);
-    }, T);
+    }, STREAM);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Chunker, chunkerStream, type ChunkerOptions } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { frame } from './support/reference.js';
-import { bytesOf, collect, expectChunks, seq } from './support/util.js';
+import { bytesOf, collectNode, expectChunks, seq } from './support/util.js';
 
 const OPTIONS: [string, ChunkerOptions][] = [
   ['back to back', { size: 4 }],
@@ -105,7 +105,7 @@ describe.each(CORES)('$backend core', (core) => {
     const options: ChunkerOptions = { size: 6, hop: 4 };
     const stream = seq(100);
     const s = chunkerStream(options, { highWaterMark: 1 });
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     const buffer = new Uint8Array(9);
     for (let at = 0; at < stream.length; at += buffer.length) {
       const n = Math.min(buffer.length, stream.length - at);

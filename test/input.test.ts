@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Chunker, chunkerStream, type SampleType } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { TYPES, TYPE_NAMES } from './support/reference.js';
-import { bytesOf, collect, seq, thrown } from './support/util.js';
+import { QUICK, bytesOf, collectNode, seq, thrown } from './support/util.js';
 
-const T = 2000; // per-test time bound: no input may hang
 
 const ARRAYS = [
   Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array,
@@ -85,20 +84,20 @@ describe.each(CORES)('$backend core', (core) => {
     it.each(TYPE_NAMES)('%s: a typed array of another element type', (type) => {
       const c = new Chunker({ size: 2, type });
       for (const A of foreign(type)) thrown(() => c.push(new A(8) as ArrayBufferView), 'ERR_REFRAME_INPUT', TypeError);
-    }, T);
+    }, QUICK);
 
     it('Uint8ClampedArray is not samples of a wider type', () => {
       thrown(() => new Chunker({ size: 2, type: 'int16' }).push(new Uint8ClampedArray(4)), 'ERR_REFRAME_INPUT', TypeError);
-    }, T);
+    }, QUICK);
 
     it.each(NOT_BURSTS)('%s', (_, burst) => {
       thrown(() => new Chunker(4).push(burst as Uint8Array), 'ERR_REFRAME_INPUT', TypeError);
-    }, T);
+    }, QUICK);
 
     it('a string, even for uint8 (the Chunker takes bytes only)', () => {
       thrown(() => new Chunker(4).push('abcd' as unknown as Uint8Array), 'ERR_REFRAME_INPUT', TypeError);
       thrown(() => new Chunker({ size: 4, type: 'int16' }).push('abcd' as unknown as Uint8Array), 'ERR_REFRAME_INPUT', TypeError);
-    }, T);
+    }, QUICK);
 
     it('a detached (transferred) buffer, or a view of one: its bytes are gone', () => {
       const detach = <B extends ArrayBufferLike>(buffer: B) => {
@@ -112,7 +111,7 @@ describe.each(CORES)('$backend core', (core) => {
       for (const burst of [detach(new ArrayBuffer(8)), ...views]) thrown(() => c.push(burst), 'ERR_REFRAME_INPUT', TypeError);
       expect(c.pending).toBe(1);
       expect(c.push(new Float32Array([2])).map((x) => Array.from(x))).toEqual([[1, 2]]);
-    }, T);
+    }, QUICK);
 
     it('a refused burst leaves the state as it was', () => {
       const refused = new Chunker({ size: 4, type: 'int16', hop: 3 });
@@ -132,13 +131,13 @@ describe.each(CORES)('$backend core', (core) => {
       got.push(...refused.flush().map(bytesOf));
       want.push(...clean.flush().map(bytesOf));
       expect(got).toEqual(want);
-    }, T);
+    }, QUICK);
   });
 
   describe('Node face', () => {
     it('strings are UTF-8 bytes for uint8', async () => {
       const s = chunkerStream(3);
-      const done = collect<Buffer>(s);
+      const done = collectNode<Buffer>(s);
       s.write('hé');
       s.end('llo');
       const { items, error } = await done;
@@ -148,7 +147,7 @@ describe.each(CORES)('$backend core', (core) => {
 
     it("a string written with an encoding is decoded with it", async () => {
       const s = chunkerStream(2);
-      const done = collect<Buffer>(s);
+      const done = collectNode<Buffer>(s);
       s.write('ff00', 'hex');
       s.end('AQI=', 'base64');
       const { items } = await done;
@@ -157,7 +156,7 @@ describe.each(CORES)('$backend core', (core) => {
 
     it('a string written without an encoding uses the stream\'s defaultEncoding', async () => {
       const s = chunkerStream(2, { defaultEncoding: 'hex' });
-      const done = collect<Buffer>(s);
+      const done = collectNode<Buffer>(s);
       s.write('ff00');
       s.setDefaultEncoding('base64');
       s.end('AQI=');
@@ -167,7 +166,7 @@ describe.each(CORES)('$backend core', (core) => {
 
     it('takes the same raw bytes and own typed arrays as the Chunker', async () => {
       const s = chunkerStream({ size: 2, type: 'int16' });
-      const done = collect<Int16Array>(s);
+      const done = collectNode<Int16Array>(s);
       s.write(new Int16Array([1, 2]));
       s.write(new Int16Array([3, -4]).buffer);
       s.write(new DataView(new Int16Array([5, 6]).buffer));
@@ -185,17 +184,17 @@ describe.each(CORES)('$backend core', (core) => {
       ['an array', { size: 2 }, [1, 2]],
     ])('%s errors the stream with ERR_REFRAME_INPUT', async (_, options, burst) => {
       const s = chunkerStream(options);
-      const done = collect(s);
+      const done = collectNode(s);
       s.write(burst);
       const { error } = await done;
       expect(error).toBeInstanceOf(TypeError);
       expect(error?.code).toBe('ERR_REFRAME_INPUT');
-    }, T);
+    }, QUICK);
 
     it("write(null) is Node's own ERR_STREAM_NULL_VALUES", () => {
       const s = chunkerStream(2);
       s.on('error', () => {});
       thrown(() => s.write(null), 'ERR_STREAM_NULL_VALUES', TypeError);
-    }, T);
+    }, QUICK);
   });
 });

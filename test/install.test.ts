@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prebuildNames } from '../src/core/native-engine.js';
+import { scaled } from './support/util.js';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const FALLBACK = 'REFRAME_JS_FALLBACK';
 
@@ -34,7 +35,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     cwd,
     env: { ...baseEnv, NO_COLOR: '1', ...env },
     encoding: 'utf8',
-    timeout: 45_000,
+    timeout: scaled(45_000),
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -119,7 +120,7 @@ beforeAll(() => {
   // Scripts allowed: the package has none to run. --prefer-offline: dependencies from npm's cache.
   const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], project);
   if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
-}, 120_000);
+}, scaled(120_000));
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -262,5 +263,5 @@ describe('built from source inside an installed package (the README command, for
     expect(r.status, r.stderr).toBe(0);
     expect(json(r)).toEqual({ backend: 'native', chunks: EXPECTED_CHUNKS });
     expect(warnings(r)).toBe(0);
-  }, 120_000);
+  }, scaled(120_000));
 });

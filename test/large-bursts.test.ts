@@ -7,18 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { Chunker, chunkerStream, type ChunkerOptions } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { frame, sampleBytes } from './support/reference.js';
-import { bytesOf, collect, expectChunks } from './support/util.js';
-
-/** `count` pseudo-random bytes (xorshift32 from `seed`): no period that a framing bug could hide in. */
-function noise(count: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(count);
-  let x = seed;
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { noise } from './support/bytes.mjs';
+import { bytesOf, collectNode, expectChunks, scaled } from './support/util.js';
 
 const CASES: [string, ChunkerOptions, number][] = [
   ['many small overlapping chunks in one burst', { size: 100, hop: 99 }, 3 << 20],
@@ -82,11 +72,11 @@ describe.each(CORES)('$backend core', (core) => {
         expect(chunk, `chunk ${k}`).toEqual(want[k]);
       }
     }
-  }, 20_000);
+  }, scaled(20_000));
 
   it('Node face: a burst of 256 KiB into 1-byte chunks, batched', async () => {
     const s = chunkerStream({ size: 1, batch: true });
-    const done = collect<Buffer[]>(s);
+    const done = collectNode<Buffer[]>(s);
     const stream = noise(1 << 18, 7);
     s.end(stream);
     const { items, error } = await done;
@@ -96,7 +86,7 @@ describe.each(CORES)('$backend core', (core) => {
     for (const array of items) for (const chunk of array) if (chunk[0] !== stream[at++] && mismatch < 0) mismatch = at - 1;
     expect(at).toBe(stream.length);
     expect(mismatch).toBe(-1);
-  }, 20_000);
+  }, scaled(20_000));
 
   it('Chunker: large chunks across random bursts and flushes equal the reference and stay independent', () => {
     fc.assert(
@@ -131,7 +121,7 @@ describe.each(CORES)('$backend core', (core) => {
       }),
       { numRuns: 40 },
     );
-  }, 30_000);
+  }, scaled(30_000));
 
   it('Node face: large chunks across random bursts equal the reference', async () => {
     await fc.assert(
@@ -151,7 +141,7 @@ describe.each(CORES)('$backend core', (core) => {
       }),
       { numRuns: 20 },
     );
-  }, 30_000);
+  }, scaled(30_000));
 
   it('reset() with a large window open mid-burst: the next stream starts clean', () => {
     const options: ChunkerOptions = { size: 40_000, hop: 30_000 };

@@ -4,7 +4,7 @@
 // the run. Only where the addon loads: the TypeScript core has no memory of its own.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CORES } from './support/cores.js';
-import { TIME_SCALE } from './support/util.js';
+import { scaled } from './support/util.js';
 import { describeRun, ensureDist, runChild, type ChildRun } from './support/child.js';
 
 const CASES: Record<string, string> = {
@@ -14,7 +14,7 @@ const CASES: Record<string, string> = {
   fallback: 'where external buffers are refused (forced), output is JavaScript memory and right',
   workers: 'worker threads with several chunkers each: every chunk right; a worker takes no slab, the main thread does where it recycles',
 };
-const BOUND = 60_000 * TIME_SCALE;
+const BOUND = scaled(60_000);
 const native = CORES.some((core) => core.backend === 'native');
 
 describe.runIf(native)('native output memory', () => {

@@ -135,12 +135,17 @@ describe.each(CORES)('$backend core', (core) => {
   it('destroy stops producing a burst that waits for the consumer', async () => {
     const stream = chunkerStream(CHUNK);
     stream.on('error', () => {});
-    writeTracked(stream, Buffer.allocUnsafe(HUGE + 5));
+    const written = writeTracked(stream, Buffer.allocUnsafe(HUGE + 5));
     await settle();
+    // Production paused at the consumer: a few chunks made of the burst's 65,536, the write pending.
     const before = produced.chunks;
+    expect(before).toBeGreaterThanOrEqual(1);
+    expect(before, 'chunks made before destroy').toBeLessThanOrEqual(2 * stream.readableHighWaterMark);
+    expect(written.settled).toBe(false);
     stream.destroy(new Error('gone'));
     stream.read();
     await settle();
     expect(produced.chunks).toBe(before);
+    expect(written.settled, 'the pending write is called back').toBe(true);
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkerStream } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
+import { QUICK } from './support/util.js';
 
 function writeSettles(stream: NodeJS.WritableStream, burst: unknown): Promise<NodeJS.ErrnoException | null | undefined> {
   return new Promise((resolve) => stream.write(burst as Uint8Array, (error) => resolve(error)));
@@ -22,7 +23,7 @@ describe.each(CORES)('$backend core', (core) => {
     stream.destroy();
     expect((await first)?.code).toBe('ERR_STREAM_DESTROYED');
     expect((await second)?.code).toBe('ERR_STREAM_DESTROYED');
-  }, 2000);
+  }, QUICK);
 
   it('still reports a refused burst to its writer when destroyed before the error was delivered', async () => {
     const stream = chunkerStream(4);
@@ -32,5 +33,5 @@ describe.each(CORES)('$backend core', (core) => {
     await new Promise((resolve) => setImmediate(resolve));
     stream.destroy();
     expect((await refused)?.code).toBe('ERR_REFRAME_INPUT');
-  }, 2000);
+  }, QUICK);
 });

@@ -5,9 +5,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { chunkerStream } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
-import { bytesOf, collect, seq } from './support/util.js';
+import { STREAM, bytesOf, collectNode, seq } from './support/util.js';
 
-const T = 5000;
 type Coded = Error & { code?: string; tail?: ArrayBufferView };
 
 describe.each(CORES)('$backend core', (core) => {
@@ -15,7 +14,7 @@ describe.each(CORES)('$backend core', (core) => {
 
   it("a bad burst: 'error' with ERR_REFRAME_INPUT after the chunks before it; the write callback gets it", async () => {
     const s = chunkerStream(4);
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(10));
     const callbackError = await new Promise<Coded | null | undefined>((resolve) => s.write(42, resolve));
     const { items, error } = await done;
@@ -24,7 +23,7 @@ describe.each(CORES)('$backend core', (core) => {
     expect(error?.code).toBe('ERR_REFRAME_INPUT');
     expect(callbackError?.code).toBe('ERR_REFRAME_INPUT');
     expect(s.destroyed).toBe(true);
-  }, T);
+  }, STREAM);
 
   it('a paused reader gets every chunk completed before the error, then the error', async () => {
     const s = chunkerStream(2);
@@ -42,49 +41,49 @@ describe.each(CORES)('$backend core', (core) => {
     s.read();
     await new Promise((resolve) => setImmediate(resolve));
     expect(events).toEqual(['chunk 0,1', 'chunk 2,3', 'chunk 4,5', 'error ERR_REFRAME_INPUT']);
-  }, T);
+  }, STREAM);
 
   it('every chunk of a huge, lazily read burst comes before the error of the next write', async () => {
     const s = chunkerStream(1, { highWaterMark: 2 });
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(500));
     s.write({ not: 'bytes' });
     const { items, error } = await done;
     expect(items).toHaveLength(500);
     expect(Buffer.concat(items)).toEqual(Buffer.from(seq(500)));
     expect(error?.code).toBe('ERR_REFRAME_INPUT');
-  }, T);
+  }, STREAM);
 
   it("tail 'error' at the end: ERR_REFRAME_TAIL with the samples in `tail`, after the chunks", async () => {
     const s = chunkerStream({ size: 4, tail: 'error' });
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.end(seq(7));
     const { items, error } = await done;
     expect(items.map((b) => Array.from(b))).toEqual([[0, 1, 2, 3]]);
     expect(error?.code).toBe('ERR_REFRAME_TAIL');
     expect(Buffer.isBuffer(error?.tail)).toBe(true);
     expect(Array.from(error?.tail as Buffer)).toEqual([4, 5, 6]);
-  }, T);
+  }, STREAM);
 
   it("the tail of a typed stream is that type's array", async () => {
     const s = chunkerStream({ size: 4, type: 'complex64', tail: 'error' });
-    const done = collect(s);
+    const done = collectNode(s);
     s.end(new Float32Array([1, 2, 3, 4]));
     const { error } = await done;
     expect(error?.code).toBe('ERR_REFRAME_TAIL');
     expect(error?.tail).toBeInstanceOf(Float32Array);
     expect(Array.from(error?.tail as Float32Array)).toEqual([1, 2, 3, 4]);
-  }, T);
+  }, STREAM);
 
   it('a stream ending inside a sample errors with ERR_REFRAME_INPUT', async () => {
     const s = chunkerStream({ size: 2, type: 'float64', tail: 'pad' });
-    const done = collect(s);
+    const done = collectNode(s);
     s.end(seq(17));
     const { items, error } = await done;
     expect(items).toHaveLength(1);
     expect(error).toBeInstanceOf(TypeError);
     expect(error?.code).toBe('ERR_REFRAME_INPUT');
-  }, T);
+  }, STREAM);
 
   it('pipeline rejects with the coded error; the sink got the chunks before it', async () => {
     const got: Buffer[] = [];
@@ -92,13 +91,13 @@ describe.each(CORES)('$backend core', (core) => {
     const result = pipeline(Readable.from([seq(5), 'text', seq(3)]), chunkerStream({ size: 2, type: 'uint16' }), sink);
     await expect(result).rejects.toMatchObject({ code: 'ERR_REFRAME_INPUT' });
     expect(got.map(bytesOf)).toEqual([seq(4)]);
-  }, T);
+  }, STREAM);
 
   it("pipeline rejects on tail 'error' at the end", async () => {
     const sink = new Writable({ objectMode: true, write(_chunk, _, cb) { cb(); } });
     await expect(pipeline(Readable.from([seq(3)]), chunkerStream({ size: 2, tail: 'error' }), sink))
       .rejects.toMatchObject({ code: 'ERR_REFRAME_TAIL' });
-  }, T);
+  }, STREAM);
 
   it('for await yields the chunks, then throws the coded error', async () => {
     const s = chunkerStream({ size: 3, tail: 'error' });
@@ -112,15 +111,15 @@ describe.each(CORES)('$backend core', (core) => {
     }
     expect(got).toEqual([[0, 1, 2], [3, 4, 5]]);
     expect(caught?.code).toBe('ERR_REFRAME_TAIL');
-  }, T);
+  }, STREAM);
 
   it('chunks handed out stay valid after the error', async () => {
     const s = chunkerStream({ size: 4, hop: 2 });
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(9));
     s.write(0); // a number: refused
     const { items, error } = await done;
     expect(error?.code).toBe('ERR_REFRAME_INPUT');
     expect(items.map((b) => Array.from(b))).toEqual([[0, 1, 2, 3], [2, 3, 4, 5], [4, 5, 6, 7]]);
-  }, T);
+  }, STREAM);
 });

@@ -3,9 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { chunkerStream, type ChunkerTransform } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
-import { bytesOf, collect, seq } from './support/util.js';
+import { STREAM, bytesOf, collectNode, seq } from './support/util.js';
 
-const T = 5000;
 
 /** Everything buffered on the readable side right now, as arrays of numbers. */
 function drain(s: ChunkerTransform<'uint8'>): number[][] {
@@ -23,7 +22,7 @@ describe.each(CORES)('$backend core', (core) => {
 
   it("'emit': hands out the partial chunk, then the stream goes on as a fresh one", async () => {
     const s = chunkerStream(4);
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(6));
     s.flush();
     s.write(seq(5, 10)); // a fresh stream: its first chunk starts at byte 10
@@ -31,7 +30,7 @@ describe.each(CORES)('$backend core', (core) => {
     const { items, error } = await done;
     expect(error).toBeUndefined();
     expect(items.map((b) => Array.from(b))).toEqual([[0, 1, 2, 3], [4, 5], [10, 11, 12, 13], [14]]);
-  }, T);
+  }, STREAM);
 
   it('the callback runs once the chunk is pushed, behind the writes before it', async () => {
     const s = chunkerStream(3);
@@ -43,7 +42,7 @@ describe.each(CORES)('$backend core', (core) => {
     expect(drain(s)).toEqual([[0, 1, 2], [3, 4]]);
     expect(s.pending).toBe(0);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it('is queued behind a huge write still being read lazily', async () => {
     const s = chunkerStream(2, { highWaterMark: 1 });
@@ -62,7 +61,7 @@ describe.each(CORES)('$backend core', (core) => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(called).toBe(true);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it("'pad': the partial chunk padded with fill, up to align", async () => {
     const s = chunkerStream({ size: 6, tail: 'pad', fill: 0xee, align: 4 });
@@ -70,7 +69,7 @@ describe.each(CORES)('$backend core', (core) => {
     await flushed(s);
     expect(drain(s)).toEqual([[0, 1, 2, 0xee]]);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it("'drop': nothing is handed out; the callback still runs", async () => {
     const s = chunkerStream({ size: 4, tail: 'drop' });
@@ -81,11 +80,11 @@ describe.each(CORES)('$backend core', (core) => {
     await flushed(s);
     expect(drain(s)).toEqual([[20, 21, 22, 23]]);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it("'error': a partial chunk errors the stream with ERR_REFRAME_TAIL and its tail", async () => {
     const s = chunkerStream({ size: 4, tail: 'error' });
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(6));
     const callbackError = await flushed(s);
     const { items, error } = await done;
@@ -94,28 +93,28 @@ describe.each(CORES)('$backend core', (core) => {
     expect(Buffer.isBuffer(error?.tail)).toBe(true);
     expect(Array.from(error?.tail as Buffer)).toEqual([4, 5]);
     expect((callbackError as { code?: string } | null | undefined)?.code).toBe('ERR_REFRAME_TAIL');
-  }, T);
+  }, STREAM);
 
   it("'error' with nothing partial: no error, the stream goes on", async () => {
     const s = chunkerStream({ size: 4, tail: 'error' });
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(8));
     expect(await flushed(s)).toBeFalsy();
     s.end(seq(4, 8));
     const { items, error } = await done;
     expect(error).toBeUndefined();
     expect(items).toHaveLength(3);
-  }, T);
+  }, STREAM);
 
   it('a flush inside a sample errors the stream with ERR_REFRAME_INPUT', async () => {
     const s = chunkerStream({ size: 4, type: 'int16' });
-    const done = collect(s);
+    const done = collectNode(s);
     s.write(seq(3));
     s.flush();
     const { error } = await done;
     expect(error).toBeInstanceOf(TypeError);
     expect(error?.code).toBe('ERR_REFRAME_INPUT');
-  }, T);
+  }, STREAM);
 
   it("a flush inside a sample under 'drop' discards the stray bytes", async () => {
     const s = chunkerStream({ size: 1, type: 'int16', tail: 'drop' });
@@ -125,7 +124,7 @@ describe.each(CORES)('$backend core', (core) => {
     await flushed(s);
     expect(drain(s as unknown as ChunkerTransform<'uint8'>)).toEqual([[new Int16Array(seq(2).buffer)[0]], [new Int16Array(Uint8Array.of(1, 0).buffer)[0]]]);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it('with nothing buffered, or twice in a row, it hands out nothing', async () => {
     const s = chunkerStream(4);
@@ -135,7 +134,7 @@ describe.each(CORES)('$backend core', (core) => {
     await flushed(s);
     expect(drain(s)).toEqual([[0, 1]]);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it('with batch, the flushed chunk comes as an array of one', async () => {
     const s = chunkerStream({ size: 4, batch: true });
@@ -146,7 +145,7 @@ describe.each(CORES)('$backend core', (core) => {
     while ((item = s.read()) !== null) items.push(item);
     expect(items.map((a) => a.map(bytesOf))).toEqual([[seq(4)], [seq(1, 4)]]);
     s.destroy();
-  }, T);
+  }, STREAM);
 
   it('after end() or destroy(), the callback still runs, without an error', async () => {
     const ended = chunkerStream(4);
@@ -156,14 +155,14 @@ describe.each(CORES)('$backend core', (core) => {
     const destroyed = chunkerStream(4);
     destroyed.destroy();
     expect(await flushed(destroyed)).toBeFalsy();
-  }, T);
+  }, STREAM);
 
   it('without a callback it works the same', async () => {
     const s = chunkerStream(3);
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.write(seq(4));
     s.flush();
     s.end();
     expect((await done).items.map((b) => Array.from(b))).toEqual([[0, 1, 2], [3]]);
-  }, T);
+  }, STREAM);
 });

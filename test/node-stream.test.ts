@@ -6,9 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { ChunkerTransform, chunkerStream } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { frame } from './support/reference.js';
-import { bytesOf, collect, seq, thrown } from './support/util.js';
+import { STREAM, bytesOf, collectNode, seq, thrown } from './support/util.js';
 
-const T = 5000;
 
 describe.each(CORES)('$backend core', (core) => {
   useCore(core);
@@ -17,8 +16,8 @@ describe.each(CORES)('$backend core', (core) => {
     const s = chunkerStream(3);
     expect(s).toBeInstanceOf(Transform);
     expect(s).toBeInstanceOf(ChunkerTransform);
-    const a = collect<Buffer>(s);
-    const b = collect<Buffer>(new ChunkerTransform({ size: 3 }).end(seq(7)) as ChunkerTransform);
+    const a = collectNode<Buffer>(s);
+    const b = collectNode<Buffer>(new ChunkerTransform({ size: 3 }).end(seq(7)) as ChunkerTransform);
     s.end(seq(7));
     expect((await a).items.map(bytesOf)).toEqual((await b).items.map(bytesOf));
   });
@@ -32,11 +31,11 @@ describe.each(CORES)('$backend core', (core) => {
     let chunk: Buffer | null;
     while ((chunk = s.read()) !== null) got.push(Array.from(chunk));
     expect(got).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
-  }, T);
+  }, STREAM);
 
   it('uint8 chunks are Buffers, the tail included', async () => {
     const s = chunkerStream(4);
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     s.end(seq(6));
     const { items } = await done;
     expect(items).toHaveLength(2);
@@ -47,7 +46,7 @@ describe.each(CORES)('$backend core', (core) => {
     ['int16', Int16Array], ['float32', Float32Array], ['complex64', Float32Array], ['biguint64', BigUint64Array],
   ] as const)('%s chunks are %O, not Buffers, with element-aligned byteOffset', async (type, Own) => {
     const s = chunkerStream({ size: 3, type });
-    const done = collect<ArrayBufferView>(s);
+    const done = collectNode<ArrayBufferView>(s);
     s.end(new Uint8Array(Own.BYTES_PER_ELEMENT * (type === 'complex64' ? 2 : 1) * 8));
     const { items } = await done;
     expect(items).toHaveLength(3);
@@ -63,8 +62,8 @@ describe.each(CORES)('$backend core', (core) => {
       const bursts = [seq(5), seq(0), seq(1, 5), seq(30, 6), seq(2, 36)];
       const single = chunkerStream({ size: 4, hop: 3 });
       const batched = chunkerStream({ size: 4, hop: 3, batch: true });
-      const a = collect<Buffer>(single);
-      const b = collect<Buffer[]>(batched);
+      const a = collectNode<Buffer>(single);
+      const b = collectNode<Buffer[]>(batched);
       for (const burst of bursts) {
         single.write(burst);
         batched.write(burst);
@@ -81,13 +80,13 @@ describe.each(CORES)('$backend core', (core) => {
 
     it('one huge burst comes as several arrays', async () => {
       const s = chunkerStream({ size: 1, batch: true });
-      const done = collect<Buffer[]>(s);
+      const done = collectNode<Buffer[]>(s);
       s.end(seq(100_000));
       const { items } = await done;
       // Arrays of up to 64 KiB of chunks: 65,536 one-byte chunks, then the rest.
       expect(items.map((array) => array.length)).toEqual([65_536, 100_000 - 65_536]);
       expect(items.flat()).toHaveLength(100_000);
-    }, T);
+    }, STREAM);
   });
 
   describe('stream options pass through', () => {
@@ -109,25 +108,25 @@ describe.each(CORES)('$backend core', (core) => {
       await new Promise((resolve) => setImmediate(resolve));
       expect(written).toBe(true);
       expect(Buffer.concat(got)).toEqual(Buffer.from(seq(1000)));
-    }, T);
+    }, STREAM);
 
     it('signal: aborting destroys the stream with an AbortError', async () => {
       const controller = new AbortController();
       const s = chunkerStream(4, { signal: controller.signal });
-      const done = collect(s);
+      const done = collectNode(s);
       s.write(seq(2));
       controller.abort();
       const { error } = await done;
       expect(s.destroyed).toBe(true);
       expect(error?.name).toBe('AbortError');
-    }, T);
+    }, STREAM);
 
     it('an already aborted signal destroys it at once', async () => {
       const s = chunkerStream(4, { signal: AbortSignal.abort() });
-      const { error } = await collect(s);
+      const { error } = await collectNode(s);
       expect(s.destroyed).toBe(true);
       expect(error?.name).toBe('AbortError');
-    }, T);
+    }, STREAM);
   });
 
   it.each(['construct', 'read', 'write', 'writev', 'final', 'destroy', 'transform', 'flush'])(
@@ -135,7 +134,7 @@ describe.each(CORES)('$backend core', (core) => {
     (hook) => {
       thrown(() => chunkerStream(4, { [hook]: () => {} }), 'ERR_REFRAME_OPTION', TypeError);
     },
-    T,
+    STREAM,
   );
 
   it('pipeline(Readable.from(bursts), chunkerStream(...), sink)', async () => {
@@ -149,7 +148,7 @@ describe.each(CORES)('$backend core', (core) => {
       new Writable({ objectMode: true, write(chunk: Buffer, _, cb) { got.push(chunk); cb(); } }),
     );
     expect(got.map(bytesOf)).toEqual(frame(stream, { size: 64, tail: 'pad', fill: 0xff }).chunks);
-  }, T);
+  }, STREAM);
 
   it('source.pipe(chunkerStream(n)) and for await over it', async () => {
     const stream = seq(300, 9);
@@ -157,7 +156,7 @@ describe.each(CORES)('$backend core', (core) => {
     const got: Buffer[] = [];
     for await (const chunk of s) got.push(chunk as Buffer);
     expect(got.map(bytesOf)).toEqual(frame(stream, { size: 7, hop: 5 }).chunks);
-  }, T);
+  }, STREAM);
 
   it('highWaterMark 0 still delivers every chunk', async () => {
     const stream = seq(50);
@@ -168,20 +167,20 @@ describe.each(CORES)('$backend core', (core) => {
       new Writable({ objectMode: true, highWaterMark: 0, write(chunk: Buffer, _, cb) { got.push(chunk); setImmediate(cb); } }),
     );
     expect(got.map(bytesOf)).toEqual(frame(stream, { size: 3, hop: 2 }).chunks);
-  }, T);
+  }, STREAM);
 
   it('an empty burst produces nothing; its write callback runs', async () => {
     const s = chunkerStream(2);
-    const done = collect<Buffer>(s);
+    const done = collectNode<Buffer>(s);
     await new Promise<void>((resolve, reject) => s.write(new Uint8Array(0), (e) => (e ? reject(e) : resolve())));
     await new Promise<void>((resolve, reject) => s.write('', (e) => (e ? reject(e) : resolve())));
     s.end(seq(2));
     expect((await done).items.map((b) => Array.from(b))).toEqual([[0, 1]]);
-  }, T);
+  }, STREAM);
 
   it('pending counts whole samples not yet in a chunk', async () => {
     const s = chunkerStream({ size: 4, type: 'uint16' });
-    const done = collect(s);
+    const done = collectNode(s);
     const write = (bytes: Uint8Array) => new Promise<void>((resolve) => s.write(bytes, () => resolve()));
     expect(s.pending).toBe(0);
     await write(seq(5));

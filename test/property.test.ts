@@ -6,8 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Chunker, chunkerStream, type ChunkerOptions, type SampleType } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
+import { noise } from './support/bytes.mjs';
 import { TYPES, TYPE_NAMES, frame, sampleBytes } from './support/reference.js';
-import { bytesOf, collect } from './support/util.js';
+import { bytesOf, collectNode } from './support/util.js';
 
 const fillFor = (type: SampleType): fc.Arbitrary<number | bigint> => {
   switch (type) {
@@ -63,12 +64,7 @@ const caseArb: fc.Arbitrary<Case> = optionsArb.chain((options) => {
     })
     .map(({ samples, stray, seed, cuts, wraps }) => {
       const length = samples * B + (B > 1 ? stray % B : 0);
-      const stream = new Uint8Array(length);
-      let x = seed | 1;
-      for (let i = 0; i < length; i++) {
-        x ^= x << 13; x ^= x >>> 17; x ^= x << 5; // xorshift32
-        stream[i] = x & 0xff;
-      }
+      const stream = noise(length, seed);
       // Cut points anywhere (inside samples, values and complex pairs too); repeats make empty bursts.
       const points = cuts.map((c) => Math.floor(c * (length + 1)) % (length + 1)).sort((a, b) => a - b);
       const bursts: Case['bursts'] = [];
@@ -243,7 +239,7 @@ describe.each(CORES)('$backend core', (core) => {
     await fc.assert(
       fc.asyncProperty(flushCaseArb, fc.boolean(), fc.integer({ min: 1, max: 4 }), async ([c0, flushes], batch, highWaterMark) => {
         const s = chunkerStream({ ...c0.options, batch }, { highWaterMark });
-        const done = collect(s);
+        const done = collectNode(s);
         c0.bursts.forEach((burst, i) => {
           s.write(wrap(burst, c0.options));
           if (flushes[i] && i < c0.bursts.length - 1) s.flush();

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChunkerStream, type ChunkerOptions, type SampleType, type StreamsImplementation } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS, settle, streamOf, track } from './support/web.js';
+import { seq } from './support/util.js';
 
-const bytes = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 const rejection = (promise: Promise<unknown>) => promise.then(() => { throw new Error('resolved'); }, (error: unknown) => error);
 
 // SPEC: no unhandled rejections on any path. Collected for the whole file, checked after each test.
@@ -33,7 +33,7 @@ describe.each(CORES)('$backend core', (core) => {
       ['a typed array of another type', new Int16Array(4)],
     ])('a burst that is %s: the write rejects ERR_REFRAME_INPUT; the reader gets the chunks before it, then the error', async (_, bad) => {
       const { writer, reader } = open(4);
-      await writer.write(bytes(6));
+      await writer.write(seq(6));
       const error = await rejection(writer.write(bad as unknown as Uint8Array));
       expect(error).toMatchObject({ code: 'ERR_REFRAME_INPUT' });
       const first = await reader.read();
@@ -45,7 +45,7 @@ describe.each(CORES)('$backend core', (core) => {
 
     it("tail: 'error': close rejects ERR_REFRAME_TAIL with the samples; the reader gets the full chunks first", async () => {
       const { writer, reader } = open({ size: 4, tail: 'error' });
-      const written = track(writer.write(bytes(10)));
+      const written = track(writer.write(seq(10)));
       const closed = rejection(writer.close());
       expect(Array.from((await reader.read()).value!)).toEqual([0, 1, 2, 3]);
       expect(Array.from((await reader.read()).value!)).toEqual([4, 5, 6, 7]);
@@ -67,7 +67,7 @@ describe.each(CORES)('$backend core', (core) => {
     it('a bad burst inside pipeThrough: the readable side delivers the chunks before it, then errors; the source is cancelled', async () => {
       let cancelled: unknown;
       const source = new impl.ReadableStream<unknown>({
-        start(controller) { controller.enqueue(bytes(4)); controller.enqueue(null); },
+        start(controller) { controller.enqueue(seq(4)); controller.enqueue(null); },
         cancel(reason) { cancelled = reason; },
       });
       const reader = source.pipeThrough(new ChunkerStream(2, { streams: impl.streams }) as never as ReadableWritablePair<Uint8Array, unknown>).getReader();
@@ -82,7 +82,7 @@ describe.each(CORES)('$backend core', (core) => {
     it("a source's error reaches the readable side through pipeThrough (abort)", async () => {
       const failure = new Error('source failed');
       const source = new impl.ReadableStream<Uint8Array>({
-        start(controller) { controller.enqueue(bytes(3)); },
+        start(controller) { controller.enqueue(seq(3)); },
         pull(controller) { controller.error(failure); },
       });
       const reader = source.pipeThrough(new ChunkerStream(2, { streams: impl.streams })).getReader();
@@ -98,13 +98,13 @@ describe.each(CORES)('$backend core', (core) => {
       const reason = new Error('not interested');
       await reader.cancel(reason);
       expect(await pendingWrite).toBe(reason);
-      expect(await rejection(writer.write(bytes(4)))).toBe(reason);
+      expect(await rejection(writer.write(seq(4)))).toBe(reason);
       expect(await rejection(writer.closed)).toBe(reason);
     });
 
     it('cancel on the readable side discards what the engine holds', async () => {
       const { pair, writer, reader } = open(4);
-      await writer.write(bytes(3));
+      await writer.write(seq(3));
       expect(pair.pending).toBe(3);
       await reader.cancel();
       expect(pair.pending).toBe(0);
@@ -124,7 +124,7 @@ describe.each(CORES)('$backend core', (core) => {
 
     it('abort with no write in flight discards what the engine holds and errors the readable side', async () => {
       const { pair, writer, reader } = open(4);
-      await writer.write(bytes(3));
+      await writer.write(seq(3));
       expect(pair.pending).toBe(3);
       const reason = new Error('stop');
       await writer.abort(reason);
@@ -135,12 +135,12 @@ describe.each(CORES)('$backend core', (core) => {
     it('an error with nobody reading leaves no promise unhandled', async () => {
       const { pair, writer } = open({ size: 4, tail: 'error' });
       void pair;
-      await writer.write(bytes(6));
+      await writer.write(seq(6));
       expect(await rejection(writer.close())).toMatchObject({ code: 'ERR_REFRAME_TAIL' });
     });
 
     it('pipeThrough into a stream that fails leaves no promise unhandled', async () => {
-      const readable = streamOf(impl, [bytes(4), 'oops' as unknown as Uint8Array, bytes(4)])
+      const readable = streamOf(impl, [seq(4), 'oops' as unknown as Uint8Array, seq(4)])
         .pipeThrough(new ChunkerStream({ size: 4, batch: true }, { streams: impl.streams }));
       const sink = new impl.WritableStream<unknown>();
       expect(await rejection(readable.pipeTo(sink))).toMatchObject({ code: 'ERR_REFRAME_INPUT' });

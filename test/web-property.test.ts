@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Chunker, ChunkerStream, chunks, type AnyChunk, type ChunkerOptions } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
 import { IMPLEMENTATIONS } from './support/web.js';
+import { bytesOf } from './support/util.js';
 
 interface Case {
   options: ChunkerOptions;
@@ -30,15 +31,16 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   pauses: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 8 }),
 });
 
-const bytesOf = (chunk: AnyChunk) => Array.from(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+/** A chunk's bytes as a plain array (what the expectations hold). */
+const byteList = (chunk: AnyChunk) => Array.from(bytesOf(chunk));
 
 /** What Chunker makes of the bursts: the chunks' bytes, and the code of the error at the end, if any. */
 function expected({ options, bursts }: Case): { chunks: number[][]; code?: string } {
   const chunker = new Chunker({ ...options, batch: false });
   const out: number[][] = [];
-  for (const burst of bursts) for (const chunk of chunker.push(burst)) out.push(bytesOf(chunk));
+  for (const burst of bursts) for (const chunk of chunker.push(burst)) out.push(byteList(chunk));
   try {
-    for (const chunk of chunker.flush()) out.push(bytesOf(chunk));
+    for (const chunk of chunker.flush()) out.push(byteList(chunk));
   } catch (error) {
     return { chunks: out, code: (error as { code: string }).code };
   }
@@ -65,7 +67,7 @@ async function throughWeb(c: Case): Promise<{ chunks: number[][]; code?: string;
       if (done) break;
       const items = (c.options.batch ? value : [value]) as AnyChunk[];
       expect(items.length).toBeGreaterThan(0);
-      for (const chunk of items) out.push(bytesOf(chunk));
+      for (const chunk of items) out.push(byteList(chunk));
     }
   } catch (error) {
     code = (error as { code: string }).code;
@@ -79,7 +81,7 @@ async function throughChunks(c: Case): Promise<{ chunks: number[][]; code?: stri
     for await (const item of chunks(c.bursts, c.options)) {
       const items = (c.options.batch ? item : [item]) as AnyChunk[];
       expect(items.length).toBeGreaterThan(0);
-      for (const chunk of items) out.push(bytesOf(chunk));
+      for (const chunk of items) out.push(byteList(chunk));
     }
   } catch (error) {
     return { chunks: out, code: (error as { code: string }).code };

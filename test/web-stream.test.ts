@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import * as polyfill from 'web-streams-polyfill';
 import { ChunkerStream, type ChunkerOptions, type SampleType, type StreamsImplementation } from '../src/index.js';
 import { CORES, useCore } from './support/cores.js';
-import { IMPLEMENTATIONS, collect, streamOf } from './support/web.js';
+import { IMPLEMENTATIONS, collectWeb, streamOf } from './support/web.js';
+import { seq } from './support/util.js';
 
-const bytes = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 
 describe.each(CORES)('$backend core', (core) => {
   useCore(core);
@@ -25,7 +25,7 @@ describe.each(CORES)('$backend core', (core) => {
     });
 
     it('re-frames bursts into Uint8Array chunks (not Buffers), the short tail last', async () => {
-      const out = await collect(streamOf(impl, [bytes(5), bytes(0), bytes(6, 5)]).pipeThrough(stream(4)));
+      const out = await collectWeb(streamOf(impl, [seq(5), seq(0), seq(6, 5)]).pipeThrough(stream(4)));
       expect(out.map((c) => Array.from(c))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]);
       for (const chunk of out) expect(Object.getPrototypeOf(chunk)).toBe(Uint8Array.prototype);
     });
@@ -33,7 +33,7 @@ describe.each(CORES)('$backend core', (core) => {
     it('hands out typed chunks for typed options, split bursts included', async () => {
       const samples = Float32Array.from({ length: 12 }, (_, i) => i);
       const raw = new Uint8Array(samples.buffer);
-      const out = await collect(
+      const out = await collectWeb(
         streamOf(impl, [raw.subarray(0, 7), raw.subarray(7, 30), raw.subarray(30)]).pipeThrough(stream({ size: 2, type: 'complex64' })),
       );
       expect(out.map((c) => Array.from(c))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
@@ -41,7 +41,7 @@ describe.each(CORES)('$backend core', (core) => {
     });
 
     it('applies the tail policy when the writable side closes', async () => {
-      const out = await collect(streamOf(impl, [bytes(6)]).pipeThrough(stream({ size: 4, tail: 'pad', fill: 9 })));
+      const out = await collectWeb(streamOf(impl, [seq(6)]).pipeThrough(stream({ size: 4, tail: 'pad', fill: 9 })));
       expect(out.map((c) => Array.from(c))).toEqual([[0, 1, 2, 3], [4, 5, 9, 9]]);
     });
 
@@ -49,7 +49,7 @@ describe.each(CORES)('$backend core', (core) => {
       const pair = stream(2);
       const writer = pair.writable.getWriter();
       const reader = pair.readable.getReader();
-      const burst = bytes(4);
+      const burst = seq(4);
       const written = writer.write(burst);
       const first = await reader.read();
       const second = await reader.read();
@@ -62,8 +62,8 @@ describe.each(CORES)('$backend core', (core) => {
     });
 
     it('with batch, hands out arrays of the chunks one burst completed, never empty', async () => {
-      const out = await collect(
-        streamOf(impl, [bytes(3), bytes(9, 3), bytes(1, 12)]).pipeThrough(stream({ size: 4, batch: true })),
+      const out = await collectWeb(
+        streamOf(impl, [seq(3), seq(9, 3), seq(1, 12)]).pipeThrough(stream({ size: 4, batch: true })),
       );
       expect(out.map((batch) => batch.map((c) => Array.from(c)))).toEqual([
         [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]],
@@ -72,8 +72,8 @@ describe.each(CORES)('$backend core', (core) => {
     });
 
     it('takes ArrayBuffers and DataViews as raw bytes', async () => {
-      const source = bytes(8);
-      const out = await collect(
+      const source = seq(8);
+      const out = await collectWeb(
         streamOf<ArrayBufferView | ArrayBuffer>(impl, [source.buffer.slice(0, 3), new DataView(source.buffer, 3, 5)])
           .pipeThrough(stream(4)),
       );
@@ -84,16 +84,16 @@ describe.each(CORES)('$backend core', (core) => {
   it('re-frames a file through Readable.toWeb', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reframe-'));
     const file = join(dir, 'data.bin');
-    writeFileSync(file, bytes(100_000));
+    writeFileSync(file, seq(100_000));
     const web = Readable.toWeb(createReadStream(file, { highWaterMark: 1000 })) as unknown as ReadableStream<Uint8Array>;
-    const out = await collect(web.pipeThrough(new ChunkerStream(4096)));
+    const out = await collectWeb(web.pipeThrough(new ChunkerStream(4096)));
     expect(out.map((c) => c.length)).toEqual([...Array(24).fill(4096), 100_000 - 24 * 4096]);
     expect(out[3][0]).toBe((3 * 4096) & 0xff);
   });
 
   it('re-frames a fetch-style body (new Response(bytes).body)', async () => {
-    const body = new Response(bytes(1000)).body!;
-    const out = await collect(body.pipeThrough(new ChunkerStream({ size: 188, tail: 'drop' })));
+    const body = new Response(seq(1000)).body!;
+    const out = await collectWeb(body.pipeThrough(new ChunkerStream({ size: 188, tail: 'drop' })));
     expect(out).toHaveLength(5);
     expect(Array.from(out[1].subarray(0, 2))).toEqual([188, 189]);
   });

@@ -5,7 +5,7 @@
 // (test/children/worker-terminate.mjs), so an abort fails this test instead of the whole run.
 import { describe, expect, it } from 'vitest';
 import { CORES } from './support/cores.js';
-import { TIME_SCALE } from './support/util.js';
+import { scaled } from './support/util.js';
 import { describeRun, ensureDist, runChild } from './support/child.js';
 
 // Each termination costs a worker start (~50-150 ms). The native core is where it aborted; the
@@ -19,9 +19,9 @@ describe.each(CORES)('$backend core', (core) => {
     ensureDist();
     const run = await runChild('worker-terminate.mjs', [String(count), '2'], {
       env: { REFRAME_BACKEND: core.backend },
-      timeout: 25_000 * TIME_SCALE,
+      timeout: scaled(25_000),
     });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toContain(`ok ${count} workers terminated`);
-  }, 30_000 * TIME_SCALE);
+  }, scaled(30_000));
 });

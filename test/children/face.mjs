@@ -3,80 +3,16 @@
 // script checks the contract once for all of them.
 import * as polyfill from 'web-streams-polyfill';
 import { Chunker, ChunkerStream, chunkerStream, chunks } from '../../dist/index.js';
+import { faceRunner } from '../support/faces.mjs';
 
-/** The faces a child script can run: `chunker`, `node`, `web-platform`, `web-polyfill`, `chunks`. */
-export const FACES = ['chunker', 'node', 'web-platform', 'web-polyfill', 'chunks'];
+export { FACES } from '../support/faces.mjs';
 
 /**
  * Feeds `bursts` (an iterable, read one at a time) to `face` with `options`, calling `onChunk`
  * for every chunk handed out and `between()` after each burst is taken. Resolves with the error
- * the face ended with, or undefined.
+ * the face ended with, or undefined. (test/support/faces.mjs over dist/.)
  */
-export async function run(face, options, bursts, onChunk, between = () => undefined) {
-  const each = (item) => (Array.isArray(item) ? item.forEach(onChunk) : onChunk(item));
-  try {
-    switch (face) {
-      case 'chunker': {
-        const c = new Chunker(options);
-        for (const burst of bursts) {
-          c.push(burst).forEach(onChunk);
-          await between();
-        }
-        c.flush().forEach(onChunk);
-        return undefined;
-      }
-      case 'node': {
-        const s = chunkerStream(options, { highWaterMark: 4 });
-        const ended = new Promise((resolve) => {
-          s.on('error', resolve);
-          s.on('end', () => resolve(undefined));
-        });
-        s.on('data', each);
-        for (const burst of bursts) {
-          const error = await new Promise((resolve) => s.write(burst, resolve));
-          if (error) return await ended;
-          await between();
-        }
-        s.end();
-        return await ended;
-      }
-      case 'web-platform':
-      case 'web-polyfill': {
-        const pair = new ChunkerStream(options, { streams: face === 'web-polyfill' ? polyfill : undefined, highWaterMark: 4 });
-        const reader = pair.readable.getReader();
-        const read = (async () => {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) return undefined;
-            each(value);
-          }
-        })().catch((error) => error);
-        const writer = pair.writable.getWriter();
-        for (const burst of bursts) {
-          const error = await writer.write(burst).then(() => undefined, (e) => e ?? new Error('rejected'));
-          if (error) return await read;
-          await between();
-        }
-        await writer.close().catch(() => undefined);
-        return await read;
-      }
-      case 'chunks': {
-        async function* source() {
-          for (const burst of bursts) {
-            yield burst;
-            await between();
-          }
-        }
-        for await (const item of chunks(source(), options)) each(item);
-        return undefined;
-      }
-      default:
-        throw new Error(`unknown face ${face}`);
-    }
-  } catch (error) {
-    return error;
-  }
-}
+export const run = faceRunner({ Chunker, ChunkerStream, chunkerStream, chunks }, polyfill);
 
 /** Prints a failure and exits 1. */
 export function fail(what) {

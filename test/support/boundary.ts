@@ -3,55 +3,42 @@
 // chunks that never change, no foreign byte in a chunk's buffer) and a time bound on promises.
 import { expect } from 'vitest';
 import { Buffer } from 'node:buffer';
-import { TIME_SCALE } from './util.js';
+import { FOREIGN_BYTE, MARKED_FIRST, MARKED_VALUES, marked } from './bytes.mjs';
+import { STREAM, bytesOf, expectInputError, scaled } from './util.js';
 
-/** Per-test time bound of these files: nothing here may hang. */
-export const T = 5000 * TIME_SCALE;
+/** Per-test time bound of these files: util.ts's STREAM (the name the hostile files used). */
+export const T = STREAM;
 
 /** How long a single awaited step may take before the test says which one hung. */
-export const STEP = 2000 * TIME_SCALE;
+export const STEP = scaled(2000);
 
 export type Coded = Error & { code?: string };
 
-// Input bytes are 0xA0..0xBE, never 0: a chunk's buffer may hold input bytes and the zeros of
-// fresh output memory (SPEC "Output"), so any other value there came from somewhere else.
-const FIRST = 0xa0;
-const VALUES = 31;
+// Input bytes are marked (test/support/bytes.mjs: 0xA0..0xBE, never 0): a chunk's buffer may hold
+// input bytes and the zeros of fresh output memory (SPEC "Output"), so any other value there came
+// from somewhere else.
 const MARKED = new Uint8Array(256);
-for (let v = FIRST; v < FIRST + VALUES; v++) MARKED[v] = 1;
+for (let v = MARKED_FIRST; v < MARKED_FIRST + MARKED_VALUES; v++) MARKED[v] = 1;
 
-/** `length` input bytes of the recognisable alphabet; `seed` makes streams differ. */
-export function marked(length: number, seed = 0): Uint8Array {
-  const bytes = new Uint8Array(length);
-  const period = new Uint8Array(VALUES * 256); // the pattern repeats after this many bytes
-  for (let i = 0; i < period.length; i++) period[i] = FIRST + ((seed * 13 + i * 7 + (i >> 8)) % VALUES);
-  for (let at = 0; at < length; at += period.length) bytes.set(period.subarray(0, Math.min(period.length, length - at)), at);
-  return bytes;
-}
+export { marked };
 
 /** A byte no test input holds (secrets, grown regions, lies): 0x11. */
-export const FOREIGN = 0x11;
+export const FOREIGN = FOREIGN_BYTE;
 
 /** Concatenates byte arrays. */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
 }
 
-/** A copy of the bytes a view covers. */
-export function snapshot(view: ArrayBufferView): Uint8Array {
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
-}
+/** util.ts's bytesOf, under the name the hostile files used. */
+export const snapshot = bytesOf;
 
 /** Chunks of a face item: the chunk itself, or the chunks of a batch array. */
 export function chunksOf(item: unknown): ArrayBufferView[] {
   return Array.isArray(item) ? (item as ArrayBufferView[]) : [item as ArrayBufferView];
 }
 
-/** Expects a TypeError with code ERR_REFRAME_INPUT. */
-export function expectInputError(error: unknown, label?: string): void {
-  expect(error, `${label ?? 'expected'}: a TypeError with code ERR_REFRAME_INPUT`).toBeInstanceOf(TypeError);
-  expect((error as Coded).code, label).toBe('ERR_REFRAME_INPUT');
-}
+export { expectInputError };
 
 const equal = (a: Uint8Array, b: Uint8Array) =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));

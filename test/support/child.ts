@@ -76,7 +76,7 @@ export function ensureDist(): void {
  * Runs `node <args>` in `cwd` with `env` as its whole environment, killed after `timeout` ms; resolves
  * with how it ended and its output (never rejects).
  */
-export function runNode(
+export function runProcess(
   args: readonly string[],
   { cwd, env, timeout }: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
 ): Promise<ChildRun> {
@@ -103,8 +103,20 @@ export function runChild(
   args: readonly string[] = [],
   { env = {}, timeout = 10_000, nodeArgs = [] }: { env?: Record<string, string>; timeout?: number; nodeArgs?: readonly string[] } = {},
 ): Promise<ChildRun> {
-  return runNode([...nodeArgs, path.join(ROOT, 'test/children', script), ...args],
+  return runProcess([...nodeArgs, path.join(ROOT, 'test/children', script), ...args],
     { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
+}
+
+/**
+ * Runs the ES module `source` (`node --input-type=module -e`) in the project's root, so it can
+ * import './dist/index.js', with `env` added to this process's environment, killed after `timeout`
+ * ms: for a synchronous call that might never return (no test timeout interrupts one in-process).
+ */
+export function runScript(
+  source: string,
+  { env = {}, timeout = 10_000 }: { env?: Record<string, string>; timeout?: number } = {},
+): Promise<ChildRun> {
+  return runProcess(['--input-type=module', '-e', source], { cwd: ROOT, timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
 }
 
 /** A one-line account of a run, for assertion messages. */

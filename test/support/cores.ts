@@ -6,6 +6,15 @@ import { runtime, useRuntime, type Runtime } from '../../src/core/runtime.js';
 
 const installed: Runtime = { ...runtime };
 
+// A file run on its own must not drop the native twin silently: the addon not loading fails every
+// file that runs on both cores, unless REFRAME_BACKEND=js asks for the TypeScript core on purpose.
+if (installed.backend !== 'native' && process.env.REFRAME_BACKEND !== 'js') {
+  throw new Error(
+    `the native core did not load (this process runs the ${installed.backend} core), so this file would run on one core ` +
+      'instead of both: build the addon (npm run build:native), or set REFRAME_BACKEND=js to test the TypeScript core alone on purpose',
+  );
+}
+
 /**
  * The cores this process can run: the native one (when the addon loads; its output in the addon's
  * memory) and the TypeScript one (Node's memory).

@@ -11,14 +11,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import { STANDIN_DECLARATIONS, writeStandinFiles } from './doc-standins.mjs';
 import { normalizeOutput, type RunnableBlock } from './markdown-blocks.js';
-import { runNode, type ChildRun } from './child.js';
-import { TIME_SCALE } from './util.js';
+import { runProcess, type ChildRun } from './child.js';
+import { scaled } from './util.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = `${pathToFileURL(fileURLToPath(new URL('./doc-standins.mjs', import.meta.url))).href}?install`;
 
 /** The time bound of one block's process, in ms (stretched under test:asan, as every bound is). */
-export const RUN_TIMEOUT = 15_000 * TIME_SCALE;
+export const RUN_TIMEOUT = scaled(15_000);
 
 export interface BlockRun extends ChildRun {
   /** The core the process ran on ('native' or 'js', its REFRAME_BACKEND). */
@@ -66,7 +66,7 @@ export class DocSandbox {
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REFRAME_BACKEND: backend };
       delete env.FORCE_COLOR;
       const started = performance.now();
-      const run = await runNode(args, { cwd, env, timeout });
+      const run = await runProcess(args, { cwd, env, timeout });
       return { ...run, backend, timeout, ms: performance.now() - started };
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });

@@ -1,6 +1,10 @@
 // Small helpers the contract tests share: bytes of a chunk, coded-error assertions, stream collection.
 import { expect } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+
+/** Byte generators (seq, noise, marked, pattern): test/support/bytes.mjs. */
+export { seq } from './bytes.mjs';
 
 /**
  * Time bounds in tests are multiplied by this (REFRAME_TEST_TIME_SCALE): `npm run test:asan` runs the
@@ -8,31 +12,72 @@ import type { Readable } from 'node:stream';
  */
 export const TIME_SCALE = Math.max(1, Number(process.env.REFRAME_TEST_TIME_SCALE) || 1);
 
+/** `ms` stretched by TIME_SCALE: every explicit time bound of a test goes through this. */
+export const scaled = (ms: number): number => ms * TIME_SCALE;
+
+/** Per-test bound of a synchronous case (options, input, hop, tail): nothing there may hang. */
+export const QUICK = scaled(2000);
+
+/** Per-test bound of a stream case (Node and WHATWG faces, hostile inputs): nothing there may hang. */
+export const STREAM = scaled(5000);
+
+/** Virtual memory this process has reserved (Linux: VmSize), in bytes. */
+function virtualBytes(): number {
+  return Number(/^VmSize:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+}
+
+/**
+ * Runs `fn` and says how much memory it took hold of: `virtual`, the growth of the process's
+ * reserved address space (an allocation shows there even where no page of it is touched, in
+ * JavaScript or in the addon), and `arrayBuffers`, the growth of ArrayBuffer memory.
+ */
+export function memoryDuring<R>(fn: () => R): { result: R; virtual: number; arrayBuffers: number } {
+  const before = { virtual: virtualBytes(), arrayBuffers: process.memoryUsage().arrayBuffers };
+  const result = fn();
+  return {
+    result,
+    virtual: virtualBytes() - before.virtual,
+    arrayBuffers: process.memoryUsage().arrayBuffers - before.arrayBuffers,
+  };
+}
+
 /** The bytes a typed array (or any view) covers, copied, for exact comparison. */
 export function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
 }
 
-/** `count` bytes counting up from `from` (mod 256): easy to tell apart in a failure message. */
-export function seq(count: number, from = 0): Uint8Array {
-  return Uint8Array.from({ length: count }, (_, i) => (from + i) & 0xff);
+/** An error with one of reframe's codes (and `tail`, for ERR_REFRAME_TAIL and ERR_REFRAME_INPUT). */
+export type Coded = Error & { code: string; tail?: ArrayBufferView };
+
+/** What `fn` throws, or undefined when it returns. */
+export function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Expects `error` (thrown, rejected or emitted) to be of class `kind` with `code`; returns it. */
+export function expectCoded(error: unknown, code: string, kind: ErrorConstructor = Error, label?: string): Coded {
+  expect(error, `${label ?? 'expected'}: an error of class ${kind.name} with code ${code}`).toBeInstanceOf(kind);
+  expect((error as { code?: string }).code, label).toBe(code);
+  return error as Coded;
 }
 
 /** Runs `fn`, expects it to throw an error of class `kind` with `code`, and returns the error. */
-export function thrown(fn: () => unknown, code: string, kind: ErrorConstructor = Error): Error & { code: string; tail?: ArrayBufferView } {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, 'expected a throw').toBeInstanceOf(kind);
-  expect((error as { code?: string }).code).toBe(code);
-  return error as Error & { code: string; tail?: ArrayBufferView };
+export function thrown(fn: () => unknown, code: string, kind: ErrorConstructor = Error): Coded {
+  return expectCoded(caught(fn), code, kind, 'expected a throw');
 }
 
-/** Every item a readable emits, and the error it ends with, if any. Starts flowing mode. */
-export function collect<T = unknown>(readable: Readable): Promise<{ items: T[]; error: (Error & { code?: string; tail?: ArrayBufferView }) | undefined }> {
+/** Expects a TypeError with code ERR_REFRAME_INPUT. */
+export function expectInputError(error: unknown, label?: string): void {
+  expectCoded(error, 'ERR_REFRAME_INPUT', TypeError, label);
+}
+
+/** Every item a Node readable emits, and the error it ends with, if any. Starts flowing mode. */
+export function collectNode<T = unknown>(readable: Readable): Promise<{ items: T[]; error: (Error & { code?: string; tail?: ArrayBufferView }) | undefined }> {
   return new Promise((resolve) => {
     const items: T[] = [];
     readable.on('data', (item: T) => items.push(item));

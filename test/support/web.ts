@@ -32,8 +32,8 @@ export function streamOf<T>(impl: Implementation, bursts: readonly T[]): Readabl
   });
 }
 
-/** Reads a stream to its end. */
-export async function collect<T>(readable: ReadableStream<T>): Promise<T[]> {
+/** Reads a WHATWG readable stream to its end (rejects with its error). */
+export async function collectWeb<T>(readable: ReadableStream<T>): Promise<T[]> {
   const reader = readable.getReader();
   const items: T[] = [];
   for (;;) {

@@ -1,0 +1,10 @@
+export declare function seq(count: number, from?: number): Uint8Array<ArrayBuffer>;
+export declare function noise(count: number, seed?: number): Uint8Array<ArrayBuffer>;
+export declare const MARKED_FIRST: number;
+export declare const MARKED_VALUES: number;
+export declare function marked(length: number, seed?: number): Uint8Array<ArrayBuffer>;
+export declare const FOREIGN_BYTE: number;
+export declare function patternInto(target: Uint8Array, from: number, salt: number): Uint8Array<ArrayBuffer>;
+export declare function pattern(from: number, length: number, salt: number): Uint8Array<ArrayBuffer>;
+export declare const OWNER_MARK: Uint8Array<ArrayBuffer>;
+export declare function ownerMark(length: number): Uint8Array<ArrayBuffer>;
