@@ -313,6 +313,25 @@ async function main() {
   }
   const cells = [];
   const t0 = Date.now();
+  const save = (complete) => {
+    const data = {
+      benchmark: 'bench:streams',
+      version,
+      date: new Date().toISOString(),
+      commit,
+      complete,
+      durationS: (Date.now() - t0) / 1000,
+      options: { n: ns, sizes, reps, seed, only: args.only ?? null },
+      summary: summarise(cells),
+      ratios: targets(cells, ns, sizes, reps),
+      cells,
+    };
+    if (jsonPath) {
+      mkdirSync(dirname(jsonPath), { recursive: true });
+      writeFileSync(jsonPath, `${JSON.stringify(data, null, 1)}\n`);
+    }
+    return data;
+  };
   const total = pass.length * reps;
   for (let rep = 0; rep < reps; rep++) {
     for (const cell of rep % 2 ? [...pass].reverse() : pass) {
@@ -330,28 +349,13 @@ async function main() {
         process.stderr.write(`${tag}: FAILED ${run.error}\n`);
       }
       cells.push(run);
+      save(false); // after every cell: an interrupted run keeps what it measured (`complete: false`)
     }
   }
-  const durationS = (Date.now() - t0) / 1000;
-  const summary = summarise(cells);
-  const data = {
-    benchmark: 'bench:streams',
-    version,
-    date: new Date().toISOString(),
-    commit,
-    durationS,
-    options: { n: ns, sizes, reps, seed, only: args.only ?? null },
-    summary,
-    ratios: targets(cells, ns, sizes, reps),
-    cells,
-  };
+  const data = save(true);
   printTables(data);
-  console.log(`\n${cells.length} cells in ${(durationS / 60).toFixed(1)} min`);
-  if (jsonPath) {
-    mkdirSync(dirname(jsonPath), { recursive: true });
-    writeFileSync(jsonPath, `${JSON.stringify(data, null, 1)}\n`);
-    console.log(`results: ${jsonPath}`);
-  }
+  console.log(`\n${cells.length} cells in ${(data.durationS / 60).toFixed(1)} min`);
+  if (jsonPath) console.log(`results: ${jsonPath}`);
   if (cells.some((c) => !c.result || !c.derived.ok)) {
     console.error('bench:streams: some cells failed (above)');
     process.exitCode = 1;
