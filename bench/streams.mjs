@@ -25,6 +25,7 @@
 //   npm run bench:streams -- --only node             # a reframe face alone: both cores (node-native, node-js)
 //   npm run bench:streams -- --reps 3 --json out.json
 //   npm run bench:streams -- --report bench/results/streams-node20.json   # the tables again
+//   npm run bench:streams -- --report a.json,b.json --json ab.json        # runs of one Node merged (reps added)
 // A full run (no --only, --quick, --n or --sizes) writes bench/results/streams-node<major>.json.
 // The client always runs on the Node that started this script; only the server changes Node.
 // Every process is started as `bash -c 'ulimit -n 65536 || ulimit -n <hard limit>; exec node …'`.
@@ -35,16 +36,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CONTESTANTS, FLOOR, contestant, contestantIds } from './streams/contestants.mjs';
-import { DATA_BYTES } from './streams/plan.mjs';
+import { CONTESTANTS, contestant, contestantIds } from './streams/contestants.mjs';
+import { derive, merge, printTables, summarise, targets } from './streams/report.mjs';
 import { nodeBinary, nodeVersion } from './node-bin.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SERVER = join(HERE, 'streams', 'server.mjs');
 const CLIENT = join(HERE, 'streams', 'client.mjs');
 const RESULTS = join(HERE, 'results');
-const KiB = 1024;
-const MiB = 1024 * 1024;
 
 const { values: args } = parseArgs({
   options: {
@@ -67,138 +66,6 @@ const numbers = (text, what) => list(text).map((s) => {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${what} ${text}: give positive integers`);
   return v;
 });
-
-// ---- statistics and formatting ----------------------------------------------------------------
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), values: xs });
-function fmt(stat, digits = 1) {
-  if (!stat || !Number.isFinite(stat.median)) return '—';
-  const f = (x) => x.toFixed(digits);
-  return stat.values.length > 1 && f(stat.min) !== f(stat.max) ? `${f(stat.median)} (${f(stat.min)}–${f(stat.max)})` : f(stat.median);
-}
-
-/** The figures of one cell's result. */
-function derive(cell) {
-  const { result: r, n } = cell;
-  const peak = r.peak.hwm ?? r.peak.sampled;
-  return {
-    quietKiB: (r.quiet.rss - r.baseline.rss) / n / KiB,
-    peakMiB: (peak - r.baseline.rss) / MiB,
-    peakSampledMiB: (r.peak.sampled - r.baseline.rss) / MiB,
-    cpuPerGB: r.cpuS / ((n * DATA_BYTES) / 1e9),
-    afterCloseMiB: (r.afterClose.rss - r.baseline.rss) / MiB,
-    afterCloseGcMiB: (r.afterCloseGc.rss - r.baseline.rss) / MiB,
-    ok: r.check.ok && r.warmCheck.ok,
-  };
-}
-
-/** Summary per (n, size, id): every figure's median and spread over the reps. */
-function summarise(cells) {
-  const groups = new Map();
-  for (const cell of cells) {
-    const key = `${cell.n}|${cell.size ?? ''}|${cell.id}`;
-    if (!groups.has(key)) groups.set(key, { n: cell.n, size: cell.size, id: cell.id, cells: [] });
-    groups.get(key).cells.push(cell);
-  }
-  const out = [];
-  for (const g of groups.values()) {
-    const done = g.cells.filter((c) => c.result);
-    const figures = {};
-    if (done.length) {
-      for (const name of Object.keys(done[0].derived)) {
-        if (name !== 'ok') figures[name] = spread(done.map((c) => c.derived[name]));
-      }
-    }
-    out.push({ n: g.n, size: g.size, id: g.id, reps: g.cells.length, ok: g.cells.every((c) => c.result && c.derived.ok), ...figures });
-  }
-  return out;
-}
-
-/** The cell of (id, n, size) in rep; size-independent contestants match any size. */
-function find(cells, id, n, size, rep) {
-  return cells.find((c) => c.id === id && c.n === n && c.rep === rep && (c.size === size || c.size === null) && c.result);
-}
-
-/** Issue 20's targets for each reframe contestant, ratio by ratio within one rep; median and spread over reps. */
-function targets(cells, ns, sizes, reps) {
-  const rows = [];
-  for (const n of ns) {
-    for (const size of sizes) {
-      for (const id of new Set(cells.map((c) => c.id))) {
-        const who = contestant(id);
-        if (!who.core) continue;
-        const floor = FLOOR[who.kind];
-        const per = { quietOverFloorKiB: [], peakOverFloor: [], cpuOverBlock: [], afterCloseMiB: [], rawAfterCloseMiB: [] };
-        for (let rep = 0; rep < reps; rep++) {
-          const c = find(cells, id, n, size, rep);
-          if (!c) continue;
-          const f = find(cells, floor, n, size, rep);
-          const b = find(cells, 'block-stream2', n, size, rep);
-          if (f) per.quietOverFloorKiB.push(c.derived.quietKiB - f.derived.quietKiB);
-          if (f) per.peakOverFloor.push(c.derived.peakMiB / f.derived.peakMiB);
-          if (b) per.cpuOverBlock.push(c.derived.cpuPerGB / b.derived.cpuPerGB);
-          per.afterCloseMiB.push(c.derived.afterCloseMiB);
-          const raw = find(cells, 'raw', n, size, rep);
-          if (raw) per.rawAfterCloseMiB.push(raw.derived.afterCloseMiB);
-        }
-        const row = { n, size, id, floor };
-        for (const [k, xs] of Object.entries(per)) row[k] = xs.length ? spread(xs) : undefined;
-        row.met = {
-          quiet: row.quietOverFloorKiB ? row.quietOverFloorKiB.median <= 2 : undefined,
-          peak: row.peakOverFloor ? row.peakOverFloor.median <= 1.25 : undefined,
-          cpu: row.cpuOverBlock ? row.cpuOverBlock.median <= 0.8 : undefined,
-          afterClose: row.afterCloseMiB ? row.afterCloseMiB.median <= 10 : undefined,
-        };
-        rows.push(row);
-      }
-    }
-  }
-  return rows;
-}
-
-const mark = (met) => (met === undefined ? '' : met ? ' ✓' : ' ✗');
-
-function printTables(data) {
-  const { summary, ratios, options } = data;
-  const lines = [];
-  lines.push(`bench:streams — server on ${data.version}${data.commit ? `, reframe ${data.commit.slice(0, 7)}` : ''}, ${options.reps} rep(s) per cell; median (min–max over reps)`);
-  for (const n of options.n) {
-    const raw = summary.find((s) => s.id === 'raw' && s.n === n);
-    for (const size of options.sizes) {
-      const rows = summary.filter((s) => s.n === n && (s.size === size || s.size === null));
-      if (!rows.length) continue;
-      lines.push('', `### ${n.toLocaleString('en-US')} connections, ${size} B chunks`, '');
-      lines.push('| contestant | KiB per quiet conn. over raw | peak MiB while all send | CPU s/GB | MiB 5 s after close (GC) | checked |');
-      lines.push('|---|--:|--:|--:|--:|:-:|');
-      for (const s of rows) {
-        const over = raw?.quietKiB && s.quietKiB
-          ? { ...s.quietKiB, median: s.quietKiB.median - raw.quietKiB.median, min: s.quietKiB.min - raw.quietKiB.median, max: s.quietKiB.max - raw.quietKiB.median }
-          : undefined;
-        const quiet = s.id === 'raw' || !over ? `(${fmt(s.quietKiB)} over the server's baseline)` : fmt(over);
-        const close = s.afterCloseMiB ? `${fmt(s.afterCloseMiB)} (${fmt(s.afterCloseGcMiB)})` : '—';
-        lines.push(`| ${s.id} | ${quiet} | ${fmt(s.peakMiB)} | ${fmt(s.cpuPerGB, 2)} | ${close} | ${s.ok ? '✓' : 'FAILED'} |`);
-      }
-    }
-  }
-  if (ratios.length) {
-    lines.push('', "### Issue 20's targets (ratio within each rep; median (min–max))", '');
-    lines.push('| n | size | contestant | KiB/conn over its floor (≤ 2) | peak ÷ floor\'s (≤ 1.25) | CPU ÷ block-stream2 (≤ 0.8) | MiB 5 s after close (≤ 10) | raw sockets\' |');
-    lines.push('|--:|--:|---|--:|--:|--:|--:|--:|');
-    for (const r of ratios) {
-      lines.push(`| ${r.n.toLocaleString('en-US')} | ${r.size} | ${r.id} (floor: ${r.floor}) | ${fmt(r.quietOverFloorKiB)}${mark(r.met.quiet)} | ${fmt(r.peakOverFloor, 2)}${mark(r.met.peak)} | ${fmt(r.cpuOverBlock, 2)}${mark(r.met.cpu)} | ${fmt(r.afterCloseMiB)}${mark(r.met.afterClose)} | ${fmt(r.rawAfterCloseMiB)} |`);
-    }
-  }
-  const failed = (data.cells ?? []).filter((c) => !c.result || !c.derived.ok);
-  for (const c of failed) {
-    lines.push('', `FAILED ${c.id} n=${c.n} size=${c.size ?? '-'} rep=${c.rep}: ${c.error ?? [...(c.result?.check.failures ?? []), ...(c.result?.warmCheck.failures ?? [])].join('; ')}`);
-  }
-  console.log(lines.join('\n'));
-}
 
 // ---- running the cells --------------------------------------------------------------------------
 
@@ -272,7 +139,7 @@ async function runCell(cell, serverBin, seed) {
       await client.next('sent');
       result.times = times;
       return result;
-    })(), 60_000 + cell.n * 50, `${cell.id} n=${cell.n}`);
+    })(), 60_000 + cell.n * 120, `${cell.id} n=${cell.n}`);
   } finally {
     for (const child of [server, client]) {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -282,7 +149,9 @@ async function runCell(cell, serverBin, seed) {
 
 async function main() {
   if (args.report) {
-    printTables(JSON.parse(readFileSync(args.report, 'utf8')));
+    const data = merge(list(args.report).map((file) => JSON.parse(readFileSync(file, 'utf8'))));
+    printTables(data);
+    if (args.json) writeFileSync(args.json, `${JSON.stringify(data, null, 1)}\n`);
     return;
   }
   const ns = args.n ? numbers(args.n, 'n') : args.quick ? [1000] : [1000, 10000];
