@@ -166,6 +166,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8', B extends boolean 
     this.write(FLUSH_REQUEST, callback);
   }
 
+  /** Node's Transform hook: re-frames one write (or runs a queued flush()). */
   override _transform(burst: unknown, encoding: BufferEncoding, callback: TransformCallback): void {
     if (burst === FLUSH_REQUEST) {
       this.#end(callback);
@@ -183,10 +184,12 @@ export class ChunkerTransform<T extends SampleType = 'uint8', B extends boolean 
     this.#produce();
   }
 
+  /** Node's Transform hook: the end of the stream, its tail per the `tail` policy. */
   override _flush(callback: TransformCallback): void {
     this.#end(callback);
   }
 
+  /** Node's Readable hook: goes on producing a write the consumer had paused. */
   override _read(size: number): void {
     if (this.#failure) {
       this.#deliverFailure();
@@ -200,6 +203,7 @@ export class ChunkerTransform<T extends SampleType = 'uint8', B extends boolean 
     }
   }
 
+  /** Node's hook: a write still being produced fails; what was buffered is dropped. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // A write still being produced fails like the writes queued behind it (Node errors those with
     // ERR_STREAM_DESTROYED once this one's callback runs), so nobody awaits a callback forever.
