@@ -19,6 +19,7 @@ import { frame } from './support/reference.js';
 import { FACES, formatFinding, runScenario, type Env, type Face } from './support/hostile.mjs';
 import { modelApi } from './support/hostile-model.mjs';
 import { ROOT, ensureDist } from './support/child.js';
+import { scaled } from './support/util.js';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -43,7 +44,7 @@ describe.each(CORES)('$backend core', (core) => {
 
   it.each(FACES)(`%s: ${SEEDS} hostile scenarios keep the contract`, async (face) => {
     expect(await sweep(face)).toEqual([]);
-  }, 120_000);
+  }, scaled(120_000));
 });
 
 describe('the oracle', () => {
@@ -51,7 +52,7 @@ describe('the oracle', () => {
   // move may take nothing else with it. (Its workers would run the package itself: none here.)
   it.each(FACES)('%s: finds nothing on faces that keep the contract by construction (hostile-model.mjs)', async (face) => {
     expect(await sweep(face, { api: modelApi(api), known: new Set(), workerModule: undefined }, 24)).toEqual([]);
-  }, 120_000);
+  }, scaled(120_000));
 
   it('finds a face that hands out a wrong byte', async () => {
     // The model's Chunker with one bit flipped in the first chunk of every push.
@@ -65,7 +66,7 @@ describe('the oracle', () => {
     }
     const findings = await sweep('chunker', { api: { ...model, Chunker: Flipping } }, 24);
     expect(findings.some((line) => / bytes: /.test(line))).toBe(true);
-  }, 120_000);
+  }, scaled(120_000));
 
   it('finds a chunk that changes after it was handed out, by re-checking a sample as the scenario goes (issue 19)', async () => {
     // The model's Chunker reusing its memory: each push scribbles over the chunks of the push before.
@@ -79,7 +80,7 @@ describe('the oracle', () => {
     }
     const findings = await sweep('chunker', { api: { ...model, Chunker: Reusing }, known: new Set() }, 24);
     expect(findings.some((line) => / changed: after push /.test(line))).toBe(true);
-  }, 120_000);
+  }, scaled(120_000));
 
   it('finds a move of one chunk that empties another (issue 19; with KNOWN_ISSUE_19 emptied)', async () => {
     // The model's Chunker handing out each push's chunks as views of one buffer.
@@ -100,5 +101,5 @@ describe('the oracle', () => {
     }
     const findings = await sweep('chunker', { api: { ...model, Chunker: Sharing }, known: new Set() }, 60);
     expect(findings.some((line) => / move-sibling: /.test(line))).toBe(true);
-  }, 120_000);
+  }, scaled(120_000));
 });
