@@ -73,15 +73,15 @@ export function ensureDist(): void {
 }
 
 /**
- * Runs `node <args>` in `cwd` with `env` as its whole environment, killed after `timeout` ms; resolves
- * with how it ended and its output (never rejects).
+ * Runs `node <args>` (or `bin <args>`: another Node, Bun) in `cwd` with `env` as its whole
+ * environment, killed after `timeout` ms; resolves with how it ended and its output (never rejects).
  */
 export function runProcess(
   args: readonly string[],
-  { cwd, env, timeout }: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
+  { cwd, env, timeout, bin = process.execPath }: { cwd: string; env: NodeJS.ProcessEnv; timeout: number; bin?: string },
 ): Promise<ChildRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd, env, timeout, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(bin, args, { cwd, env, timeout, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
       resolve({
         code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,

@@ -7,13 +7,13 @@
 //   bun     npm's bun (devDependency), where it runs; its native-core cases where the addon loads
 // The tests pick their runtimes themselves, so `npm run test:matrix` (REFRAME_MATRIX set) skips them:
 // its other Nodes would only run the same children again.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
-import { ROOT, describeRun, ensureDist, type ChildRun } from './child.js';
+import { ROOT, describeRun, ensureDist, runProcess, type ChildRun } from './child.js';
 import { TIME_SCALE } from './util.js';
 
 export type Core = 'native' | 'js';
@@ -152,19 +152,8 @@ async function slot(): Promise<() => void> {
 export async function runThreadsChild(target: Target, core: Core, script: string, args: readonly string[], timeout: number): Promise<ChildRun> {
   const release = await slot();
   try {
-    return await new Promise((resolve) => {
-      execFile(target.bin!, [...target.args, path.join(ROOT, 'test/children', script), ...args], {
-        cwd: ROOT, env: childEnv(target, core), timeout: timeout * TIME_SCALE, killSignal: 'SIGKILL', maxBuffer: 16 << 20,
-      }, (error, stdout, stderr) => {
-        const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
-        resolve({
-          code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
-          signal: failed?.signal ?? null,
-          timedOut: Boolean(failed?.killed),
-          stdout,
-          stderr,
-        });
-      });
+    return await runProcess([...target.args, path.join(ROOT, 'test/children', script), ...args], {
+      bin: target.bin!, cwd: ROOT, env: childEnv(target, core), timeout: timeout * TIME_SCALE,
     });
   } finally {
     release();
