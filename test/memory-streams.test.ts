@@ -18,6 +18,8 @@ const SIZES = [64, 1500] as const;
 const BOUND = 120_000 * TIME_SCALE;
 const RSS_SLACK = 16 * 1024;
 const BUFFER_SLACK = 1024;
+// Under test:asan RSS says more about ASan's allocator (redzones, quarantine) than about reframe.
+const SANITIZED = (process.env.LD_PRELOAD ?? '').includes('asan');
 
 interface Result { face: string; backend: string; perStream: number; floor?: number; buffersPerStream: number }
 
@@ -40,7 +42,7 @@ describe.each(CORES)('$backend core: 10,000 quiet streams', (core) => {
       const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Result;
       expect(result.backend).toBe(core.backend);
       expect(result.buffersPerStream, JSON.stringify(result)).toBeLessThanOrEqual(size + BUFFER_SLACK);
-      expect(result.perStream - (result.floor ?? 0), JSON.stringify(result)).toBeLessThanOrEqual(RSS_SLACK);
+      if (!SANITIZED) expect(result.perStream - (result.floor ?? 0), JSON.stringify(result)).toBeLessThanOrEqual(RSS_SLACK);
     },
     BOUND + 5000,
   );

@@ -3,7 +3,7 @@
 // the rest stays pending), drops the chunks, collects garbage and prints one JSON line:
 // { face, backend, n, perStream, floor, buffersPerStream } — bytes of RSS per chunker over the same
 // process before them, of RSS per do-nothing stream of the same kind (PassThrough, TransformStream)
-// where there is one, and of ArrayBuffer memory (process.memoryUsage().arrayBuffers) per chunker.
+// (an async generator yielding each burst for chunks()), and of ArrayBuffer memory (process.memoryUsage().arrayBuffers) per chunker.
 // The dist/ imported is this checkout's, or REFRAME_DIST's (to show the test failing on old code).
 //   node --expose-gc test/children/memory-streams.mjs <chunker|node|web|chunks> <n> [size]
 import { PassThrough } from 'node:stream';
@@ -43,11 +43,12 @@ async function make(kind, count) {
       drain();
       for (let k = 0; k < 3; k++) writer.write(hello(i, k));
       keep.push(writer, reader);
-    } else if (kind === 'chunks') {
+    } else if (kind === 'chunks' || kind === 'asyncgen') {
       // A source that yields the hello and then waits (a quiet socket).
       let wake;
       const source = (async function* () { for (let k = 0; k < 3; k++) yield hello(i, k); await new Promise((r) => { wake = r; }); })();
-      const it = chunks(source, size)[Symbol.asyncIterator]();
+      const identity = async function* (bursts) { for await (const burst of bursts) yield burst; };
+      const it = (kind === 'chunks' ? chunks(source, size) : identity(source))[Symbol.asyncIterator]();
       const pull = async () => { for (;;) { const { done } = await it.next(); if (done) return; } };
       pull();
       keep.push(it, () => wake);
@@ -58,7 +59,7 @@ async function make(kind, count) {
   return keep;
 }
 
-const floorKind = { node: 'passthrough', web: 'transformstream' }[face];
+const floorKind = { node: 'passthrough', web: 'transformstream', chunks: 'asyncgen' }[face];
 await settle();
 let floor;
 if (floorKind) {
