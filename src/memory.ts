@@ -22,7 +22,10 @@ import { runtime } from './core/runtime.js';
 export const ON_HEAP_BYTES = 64;
 /** Chunks this large are always own, and copied once (src/reframer.ts IN_PLACE_BYTES). */
 export const OWN_LARGE_BYTES = 32 * 1024;
-/** One engine call of own chunks writes at most this much into the stage (at least one chunk). */
+/**
+ * One engine call of own chunks writes at most this much into the stage (at least one chunk): the
+ * chunks are made from it at once, so a stalled consumer holds at most this much made ahead.
+ */
 export const STAGE_BYTES = 16 * 1024;
 /** The most a shared buffer holds (at least one chunk): the bound on `chunk.buffer`. */
 export const SHARED_BYTES = 64 * 1024;

@@ -4,7 +4,7 @@ import { inputError, tailError } from './errors.js';
 import { ADOPTED, FLUSH_OK, FLUSH_TAIL, IN_PLACE_DONE, type Engine } from './core/engine.js';
 import { byteLengthOf } from './input.js';
 import { runtime } from './core/runtime.js';
-import { ON_HEAP_BYTES, OWN_LARGE_BYTES, SHARED_BYTES, STAGE_BYTES, sharesBuffers, stageOf } from './memory.js';
+import { OWN_LARGE_BYTES, SHARED_BYTES, STAGE_BYTES, sharesBuffers, stageOf } from './memory.js';
 import type { ResolvedOptions } from './options.js';
 import type { AnyChunk } from './types.js';
 
@@ -56,18 +56,8 @@ export function typedChunks(options: ResolvedOptions): MakeChunk {
   const shift = Math.log2(View.BYTES_PER_ELEMENT);
   const view = (buffer: ArrayBufferLike, byteOffset: number, byteLength: number): AnyChunk =>
     new View(buffer, byteOffset, byteLength >>> shift);
-  if (View === Uint8Array) {
-    // slice(): one builtin (allocation and copy), on V8's heap up to ON_HEAP_BYTES.
-    return { view, copy: (src, at, byteLength) => src.slice(at, at + byteLength) };
-  }
-  return {
-    view,
-    copy: (src, at, byteLength) => {
-      const chunk = new (View as unknown as new (length: number) => AnyChunk)(byteLength >>> shift);
-      (chunk as Uint8Array).set(new View(src.buffer, src.byteOffset + at, byteLength >>> shift) as never);
-      return chunk;
-    },
-  };
+  // slice() of a view: one builtin (allocation and copy), on V8's heap up to 64 bytes (memory.ts ON_HEAP_BYTES).
+  return { view, copy: (src, at, byteLength) => (view(src.buffer, src.byteOffset + at, byteLength) as Uint8Array).slice() };
 }
 
 // Copies src[from, from + len) to dst[at, ...): a loop for a few bytes (subarray() + set() cost
@@ -78,15 +68,6 @@ function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number,
   } else {
     dst.set(from === 0 && len === src.byteLength ? src : src.subarray(from, from + len), at);
   }
-}
-
-// Shared buffers are pinned (runtime.pin), so this is a broken invariant rather than a user's
-// doing; should it ever happen, a coded error beats an uncoded TypeError from the view.
-function transferredAway(cause: unknown): Error {
-  return Object.assign(
-    inputError('a chunk\'s buffer was transferred away while chunks sharing it were waiting to be handed out'),
-    { cause },
-  );
 }
 
 export class Reframer {
@@ -121,7 +102,7 @@ export class Reframer {
     const { chunkBytes } = options;
     this.#copyOnce = chunkBytes >= IN_PLACE_BYTES;
     this.#shared = sharesBuffers(chunkBytes);
-    const stepBytes = this.#shared ? SHARED_BYTES : chunkBytes > ON_HEAP_BYTES ? STAGE_BYTES : 4 * STAGE_BYTES;
+    const stepBytes = this.#shared ? SHARED_BYTES : STAGE_BYTES;
     this.slabChunks = Math.max(1, Math.floor(SLAB_BYTES / chunkBytes));
     this.#fillChunks = Math.max(1, Math.floor(stepBytes / chunkBytes));
     this.#engine = runtime.createEngine(options);
@@ -163,9 +144,9 @@ export class Reframer {
    * ERR_REFRAME_INPUT error here, before the engine sees it, with nothing changed.
    */
   fill(bytes: Uint8Array, offset: number, end: number, max: number): number {
-    if (this.#ready !== 0) throw new Error('reframe internal error: fill() before every ready chunk was taken');
+    if (this.#ready !== 0) throw new Error('reframe: fill() before take()');
     if (byteLengthOf(bytes) !== end) {
-      throw inputError('the burst\'s buffer was detached or shrunk while it was being re-framed: its other bytes are gone');
+      throw inputError('the burst\'s buffer was detached or shrunk before it was read');
     }
     const { chunkBytes, hopBytes } = this.options;
     const engine = this.#engine;
@@ -231,14 +212,12 @@ export class Reframer {
     return offset + take;
   }
 
-  // The gather buffer with room for `bytes`: as small as what waits (a quiet stream holds little),
-  // doubled as needed up to GATHER_BYTES.
+  // The gather buffer with room for `bytes`: about twice what waits (a quiet stream holds little),
+  // at most GATHER_BYTES.
   #gatherRoom(bytes: number): Uint8Array {
     const gather = this.#gather;
     if (gather !== undefined && gather.byteLength >= bytes) return gather;
-    let size = gather === undefined ? 64 : gather.byteLength;
-    while (size < bytes) size *= 2;
-    const grown = new Uint8Array(Math.min(size, GATHER_BYTES));
+    const grown = new Uint8Array(Math.min(2 * bytes + 64, GATHER_BYTES));
     if (gather !== undefined && this.#gathered > 0) grown.set(gather.subarray(0, this.#gathered));
     return (this.#gather = grown);
   }
@@ -277,25 +256,7 @@ export class Reframer {
 
   /** Every ready chunk, appended to `into`. */
   takeAll(into: AnyChunk[]): void {
-    let count = this.#ready;
-    if (count === 0) return;
-    this.#ready = 0;
-    const first = this.#first;
-    if (first !== undefined) {
-      this.#first = undefined;
-      into.push(first);
-      count--;
-    }
-    if (count === 0) return;
-    const list = this.#readyList;
-    if (list !== undefined) {
-      this.#readyList = undefined;
-      for (let i = this.#readyAt; i < list.length; i++) into.push(list[i]!);
-      return;
-    }
-    const chunkBytes = this.#chunkBytes;
-    for (let i = 0, at = this.#readyAt; i < count; i++, at += chunkBytes) into.push(this.#view(at, i === count - 1));
-    this.#readyBuffer = undefined;
+    while (this.#ready > 0) into.push(this.take());
   }
 
   // A view of the next chunk in #readyBuffer (shared and pinned, or one own chunk); the last one
@@ -303,11 +264,7 @@ export class Reframer {
   #view(at: number, last: boolean): AnyChunk {
     const buffer = this.#readyBuffer!;
     if (last) this.#readyBuffer = undefined;
-    try {
-      return this.#make.view(buffer, at, this.#chunkBytes);
-    } catch (error) {
-      throw transferredAway(error);
-    }
+    return this.#make.view(buffer, at, this.#chunkBytes);
   }
 
   // fill() for large chunks (copy-once): the first chunk may be the window completed in place; a
@@ -349,7 +306,7 @@ export class Reframer {
    * or ERR_REFRAME_INPUT when it ends inside a sample). Either way a fresh stream starts.
    */
   flush(): AnyChunk | undefined {
-    if (this.#ready !== 0) throw new Error('reframe internal error: flush() before every ready chunk was taken');
+    if (this.#ready !== 0) throw new Error('reframe: flush() before take()');
     this.#pushGathered();
     const [status, bytes] = this.#engine.planFlush();
     const out = bytes > 0 ? runtime.alloc(bytes) : undefined; // all of its own buffer

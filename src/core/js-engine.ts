@@ -56,10 +56,10 @@ export class JsEngine implements Engine {
 
   push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
     const chunks = this.#chunksFor(input.byteLength);
-    if (this.#external) throw new Error('reframe internal error: push while the window is in place');
+    if (this.#external) throw new Error('reframe internal error: push in place');
     if (chunks * this.#chunk !== outBytes) throw changed();
     if (outBytes > 0 && (out === undefined || outOffset + outBytes > out.byteLength)) {
-      throw new Error('reframe internal error: push output does not hold the chunks this burst completes');
+      throw new Error('reframe internal error: push output');
     }
     this.#own ??= new Uint8Array(this.#chunk); // allocated before anything changes (it may fail)
     this.#push(input, out, outOffset);
@@ -68,7 +68,7 @@ export class JsEngine implements Engine {
 
   pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number {
     if (next.byteLength !== this.#chunk || next === this.#window) {
-      throw new Error('reframe internal error: push next window must be one fresh chunk');
+      throw new Error('reframe internal error: push next window');
     }
     const chunks = this.#chunksFor(input.byteLength);
     const inPlace = chunks > 0 && this.#external;
@@ -174,7 +174,7 @@ export class JsEngine implements Engine {
 
   flush(out: Uint8Array | undefined): number {
     const [status, bytes] = this.planFlush();
-    if ((out?.byteLength ?? 0) !== bytes) throw new Error('reframe internal error: flush output does not match the planned tail');
+    if ((out?.byteLength ?? 0) !== bytes) throw new Error('reframe internal error: flush output');
     if (bytes > 0) {
       const whole = this.#finalBytes();
       out!.set(this.#window!.subarray(0, whole));
