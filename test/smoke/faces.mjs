@@ -121,4 +121,47 @@ await check('bad input: ERR_REFRAME_INPUT from every face', async () => {
   }, 'chunks() over a number');
 });
 
+// Issue 19: moving one chunk's buffer (transfer(), a transfer list, a byte stream's enqueue) moves
+// that chunk alone, or is refused where the runtime pins shared buffers; the other chunks and the
+// chunker go on intact. Sizes: on V8's heap (64), shared or own (188, 1500), copied once (40,000).
+await check("moving one chunk's buffer leaves every other chunk and the chunker intact", async () => {
+  const moves = {
+    'transfer list': (chunk) => structuredClone(chunk.buffer, { transfer: [chunk.buffer] }),
+    'byte stream enqueue': (chunk) => new ReadableStream({ type: 'bytes', start: (c) => c.enqueue(chunk) }),
+  };
+  if (typeof ArrayBuffer.prototype.transfer === 'function') moves['transfer()'] = (chunk) => chunk.buffer.transfer();
+  const said = [];
+  for (const [how, move] of Object.entries(moves)) {
+    for (const size of [64, 188, 1500, 40_000]) {
+      const input = stream(size * 12 + 5);
+      const chunker = new Chunker({ size });
+      const out = [];
+      let moved = 0;
+      let refused = 0;
+      for (const burst of bursts(input)) {
+        const got = chunker.push(burst);
+        if (got.length > 1) {
+          try {
+            move(got[0]);
+            got[0] = undefined;
+            moved++;
+          } catch (error) {
+            assert(error?.name === 'TypeError' || error?.name === 'DataCloneError', `${how}: threw ${error}`);
+            refused++;
+          }
+        }
+        out.push(...got);
+      }
+      assert(out.length === 12, `${how}, size ${size}: ${out.length} chunks`);
+      out.forEach((chunk, k) => {
+        if (chunk === undefined) return;
+        assert(chunk.byteLength === size, `${how}, size ${size}: chunk ${k} has ${chunk.byteLength} bytes`);
+        for (let i = 0; i < size; i++) assert(chunk[i] === input[k * size + i], `${how}, size ${size}: chunk ${k} byte ${i} changed`);
+      });
+      said.push(`${how} ${size}: ${moved} moved, ${refused} refused`);
+    }
+  }
+  return said.join('; ');
+});
+
 report(`smoke (${reframer.backend} core)`);
