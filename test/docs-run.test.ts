@@ -177,7 +177,7 @@ describe('the runner', () => {
     const b = block('setInterval(() => {}, 1000);');
     const result = await run(b, scaled(1000));
     expect(result.timedOut).toBe(true);
-    expect(verdict(b, result)).toMatch(/^unit\.md:10 \(js run, \w+ core\) overran its 1000 ms time bound\n/);
+    expect(verdict(b, result)).toMatch(new RegExp(`^unit\\.md:10 \\(js run, \\w+ core\\) overran its ${scaled(1000)} ms time bound\n`));
   });
 
   it('a promise that never settles fails (Node exits 13)', async () => {

@@ -110,7 +110,8 @@ describe.each(CORES)('$backend core, in a child process collecting garbage', (co
     expect(done, describeRun(child)).not.toBeNull();
     const least = face === 'chunker' ? 2 * MEMORY.nativeFree : 4 * MEMORY.slab;
     expect(Number(done![1])).toBeGreaterThanOrEqual(least);
-    if (core.backend === 'native') {
+    // Where the native core recycles (the main thread, Node 20-24, Bun) its slabs must have been reused.
+    if (core.backend === 'native' && /recycles yes/.test(child.stdout)) {
       const reused = Number(/slabs reused (\d+)/.exec(child.stdout)?.[1]);
       expect(reused, `the native core recycled slabs under the kept chunks:\n${child.stdout}`).toBeGreaterThan(0);
     }

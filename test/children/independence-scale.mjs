@@ -16,7 +16,8 @@ const seed = Number(process.argv[3] ?? 22);
 if (typeof globalThis.gc !== 'function') fail('run with --expose-gc');
 
 let nativeMemory;
-if (backend === 'native') ({ nativeMemory } = await import('../../dist/core/node-runtime.js'));
+let nativeRecycles = false; // Node 26, Deno: the native core takes no slab (docs/design.md)
+if (backend === 'native') ({ nativeMemory, nativeRecycles } = await import('../../dist/core/node-runtime.js'));
 const stats = () => nativeMemory?.memoryStats();
 
 /** Collections and event-loop turns until the finalizers of dropped buffers have run. */
@@ -66,5 +67,5 @@ for (const [i, s] of scenarios.entries()) {
   await settle();
 }
 const after = stats();
-const counters = after ? `; native slabs taken ${after[3] - before[3]}, slabs reused ${after[4] - before[4]}` : '';
+const counters = after ? `; native slabs taken ${after[3] - before[3]}, slabs reused ${after[4] - before[4]}, recycles ${nativeRecycles ? 'yes' : 'no'}` : '';
 process.stdout.write(`ok ${backend} ${face}: ${chunks} chunks, ${kept} kept, ${checks} checks, ${bytesIn} bytes in${counters}\n`);
