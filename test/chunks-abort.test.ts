@@ -117,30 +117,29 @@ describe.each(CORES)('$backend core', (core) => {
       expect(readable.destroyed).toBe(true);
     });
 
-    it.each(IMPLEMENTATIONS)('while waiting on a ReadableStream ($name) that sends nothing: the stream is cancelled and unlocked', async (impl) => {
-      let cancelled = false;
-      const stream = new impl.ReadableStream<Uint8Array>({ cancel() { cancelled = true; } });
+    // Aborts a loop waiting on `source` (over `stream`, which sends nothing): an AbortError, and the
+    // stream cancelled and unlocked.
+    async function abortWhileWaiting(stream: ReadableStream<Uint8Array>, source: unknown, cancelled: () => boolean): Promise<void> {
       const controller = new AbortController();
-      const pending = chunks(stream, { size: 4, signal: controller.signal }).next();
+      const pending = chunks(source as ReadableStream<Uint8Array>, { size: 4, signal: controller.signal }).next();
       await new Promise((resolve) => setTimeout(resolve, 5));
       controller.abort();
       expect(await rejection(pending)).toMatchObject(ABORT);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(cancelled).toBe(true);
+      expect(cancelled()).toBe(true);
       expect(stream.locked).toBe(false);
+    }
+
+    it.each(IMPLEMENTATIONS)('while waiting on a ReadableStream ($name) that sends nothing: the stream is cancelled and unlocked', async (impl) => {
+      let cancelled = false;
+      const stream = new impl.ReadableStream<Uint8Array>({ cancel() { cancelled = true; } });
+      await abortWhileWaiting(stream, stream, () => cancelled);
     });
 
     it('while waiting on a reader-only stream: the stream is cancelled with a pending read, and unlocked', async () => {
       let cancelled = false;
       const stream = new ReadableStream<Uint8Array>({ cancel() { cancelled = true; } });
-      const controller = new AbortController();
-      const pending = chunks({ getReader: () => stream.getReader() }, { size: 4, signal: controller.signal }).next();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      controller.abort();
-      expect(await rejection(pending)).toMatchObject(ABORT);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(cancelled).toBe(true);
-      expect(stream.locked).toBe(false);
+      await abortWhileWaiting(stream, { getReader: () => stream.getReader() }, () => cancelled);
     });
 
     it('before the loop starts: the first next() rejects with an AbortError and the source is released', async () => {
