@@ -77,9 +77,9 @@ describe.each(CORES)('$backend core', (core) => {
         const got = chunker.push(input(at, Math.min(3 * size + 5, 40 * size - at)));
         out.push(...got);
         if (got.length > 1) {
-          const moved = move(got[0]!);
-          if (moved) out[out.length - got.length] = undefined as never; // gone with its buffer
-          else expect(runtime.pin !== undefined && !ownLayout(size), `${how} refused for an own chunk`).toBe(true);
+          // Refused (a pinned shared buffer; Node 22+ and Bun also refuse to transfer the addon's
+          // external buffers) or moved: either way nothing else may change.
+          if (move(got[0]!)) out[out.length - got.length] = undefined as never; // gone with its buffer
         }
       }
       out.forEach((chunk, k) => chunk && expectChunk(chunk, k, size, `${how}, size ${size}`));
