@@ -1,6 +1,6 @@
 // What every face shares: one engine, its output memory, and typed chunks. Faces decide only how
 // many chunks to produce at a time (all of them, or as many as their consumer wants).
-import { inputError, tailError } from './errors.js';
+import { inputError, plural, tailError } from './errors.js';
 import { ADOPTED, FLUSH_OK, FLUSH_TAIL, IN_PLACE_DONE, type Engine } from './core/engine.js';
 import { byteLengthOf } from './input.js';
 import { runtime } from './core/runtime.js';
@@ -318,7 +318,7 @@ export class Reframer {
     if (status === FLUSH_TAIL) throw tailError(tail!, samples, this.options.size);
     throw inputError(
       `the stream ended inside a sample (${this.options.sampleBytes} bytes each)` +
-        (tail ? `; the ${samples} whole samples before it are in error.tail` : ''),
+        (tail ? `; the ${plural(samples, 'whole sample')} before it ${samples === 1 ? 'is' : 'are'} in error.tail` : ''),
       tail,
     );
   }
