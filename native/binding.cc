@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -358,7 +359,57 @@ struct Ticket {
 struct Outputs {
   bool refuse_external = false;  // tests: behave as a runtime that refuses external buffers
   bool refused = false;          // the runtime refused external buffers: stop asking
+  bool busy = false;             // this environment re-frames: see KeepFreedMemory
 };
+
+// While any environment re-frames, glibc keeps what is freed (up to kBusyKeepBytes at the top of
+// its heap, and allocations below kBusyMmapBytes come from the heap instead of fresh mmaps), so
+// that each new chunk's memory is memory freed a moment ago, already paged in. glibc's defaults
+// give freed pages back at once: the chunks a collection frees go back to the kernel, and the next
+// ones are fresh pages (measured here: Node 26, 4096-byte chunks, 0.5 vs 6-8 GB/s, process by
+// process). Once every environment is idle, glibc's defaults come back and its free memory is
+// trimmed. Left alone when the user tuned malloc (GLIBC_TUNABLES or MALLOC_*_ variables).
+#if defined(__GLIBC__)
+constexpr int kBusyKeepBytes = 64 << 20;
+constexpr int kBusyMmapBytes = 32 << 20;   // glibc's own ceiling for its dynamic mmap threshold
+constexpr int kGlibcDefaultBytes = 128 << 10;  // M_TRIM_THRESHOLD's and M_MMAP_THRESHOLD's default
+std::mutex g_malloc_mutex;
+int g_busy_envs = 0;
+
+bool UserTunedMalloc() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr) return true;
+  for (const char* name : {"MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
+#endif
+
+// This environment starts (busy) or stops re-framing; returns whether malloc is kept tuned now.
+bool SetBusy(Outputs* outputs, bool busy) {
+#if defined(__GLIBC__)
+  static const bool user_tuned = UserTunedMalloc();
+  if (user_tuned) return false;
+  std::lock_guard<std::mutex> lock(g_malloc_mutex);
+  if (outputs->busy != busy) {
+    outputs->busy = busy;
+    g_busy_envs += busy ? 1 : -1;
+    if (busy && g_busy_envs == 1) {
+      mallopt(M_MMAP_THRESHOLD, kBusyMmapBytes);
+      mallopt(M_TRIM_THRESHOLD, kBusyKeepBytes);
+    } else if (!busy && g_busy_envs == 0) {
+      mallopt(M_TRIM_THRESHOLD, kGlibcDefaultBytes);
+      mallopt(M_MMAP_THRESHOLD, kGlibcDefaultBytes);
+    }
+  }
+  return g_busy_envs > 0;
+#else
+  (void)outputs;
+  (void)busy;
+  return false;
+#endif
+}
 
 void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
   Ticket* ticket = static_cast<Ticket*>(hint);
@@ -368,7 +419,11 @@ void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
   delete ticket;
 }
 
-void FinalizeOutputs(napi_env /*env*/, void* data, void* /*hint*/) { delete static_cast<Outputs*>(data); }
+void FinalizeOutputs(napi_env /*env*/, void* data, void* /*hint*/) {
+  Outputs* outputs = static_cast<Outputs*>(data);
+  SetBusy(outputs, false);  // a worker that ends while busy
+  delete outputs;
+}
 
 Outputs* OutputsOf(napi_env env) {
   void* data = nullptr;
@@ -447,6 +502,23 @@ napi_value TrimMemory(napi_env /*env*/, napi_callback_info /*info*/) {
   malloc_trim(0);
 #endif
   return nullptr;
+}
+
+// keepFreedMemory(busy: boolean): boolean. JavaScript says busy at this environment's first output
+// after an idle spell, and not busy after about a second without output (then calls trimMemory).
+// Returns whether glibc keeps freed memory now (false without glibc, or when the user tuned malloc).
+napi_value KeepFreedMemory(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  Outputs* outputs = OutputsOf(env);
+  bool busy = false;
+  if (outputs == nullptr || argc != 1 || napi_get_value_bool(env, args[0], &busy) != napi_ok) {
+    return Internal(env, "keepFreedMemory takes a boolean");
+  }
+  napi_value result = nullptr;
+  napi_get_boolean(env, SetBusy(outputs, busy), &result);
+  return result;
 }
 
 // The main thread's wake-up when another environment that loaded this addon (a worker) ends:
@@ -534,6 +606,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"refuseExternal", nullptr, RefuseExternal, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"trimMemory", nullptr, TrimMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"watchWorkers", nullptr, WatchWorkers, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"keepFreedMemory", nullptr, KeepFreedMemory, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"memoryStats", nullptr, MemoryStats, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok) {

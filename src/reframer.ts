@@ -77,6 +77,7 @@ export class Reframer {
   readonly #fillChunks: number; // chunks per fill(): what one engine call completes at most
   readonly #engine: Engine;
   readonly #make: MakeChunk;
+  readonly #busy: (() => void) | undefined; // runtime.busy: output is flowing
   readonly #copyOnce: boolean; // chunkBytes >= IN_PLACE_BYTES: every chunk own, copied once
   readonly #shared: boolean; // the chunks of one engine call share one pinned buffer (memory.ts)
   #spare: Uint8Array | undefined; // one chunk of memory offered for a copy-once window, until adopted
@@ -106,6 +107,7 @@ export class Reframer {
     this.slabChunks = Math.max(1, Math.floor(SLAB_BYTES / chunkBytes));
     this.#fillChunks = Math.max(1, Math.floor(stepBytes / chunkBytes));
     this.#engine = runtime.createEngine(options);
+    this.#busy = runtime.busy;
     this.#make = make;
     this.#chunkBytes = chunkBytes;
     // Copy-once windows live in their chunk's own memory, so gathering would only add a copy there.
@@ -189,6 +191,7 @@ export class Reframer {
       return offset + take;
     }
     const bytesOut = count * chunkBytes;
+    this.#busy?.();
     if (this.#shared) {
       // One new buffer, pinned: its chunks are views made as they are taken.
       const out = runtime.alloc(bytesOut);
@@ -273,6 +276,7 @@ export class Reframer {
   // when the engine says it completed, and the engine keeps it alive while it writes there.
   #fillInPlace(input: Uint8Array, count: number): void {
     const { chunkBytes } = this.options;
+    this.#busy?.();
     const rest = count > 0 && this.#open !== undefined ? count - 1 : count;
     const out = rest > 0 ? allocChunk(chunkBytes) : undefined;
     const next = (this.#spare ??= allocChunk(chunkBytes));

@@ -25,6 +25,11 @@ export interface NativeMemory {
   refuseExternal(refuse: boolean): void;
   /** Frees the pool's free slabs, and (glibc) the free memory its arenas keep. */
   trimMemory(): void;
+  /**
+   * While any thread says busy, glibc keeps freed memory for reuse (returns whether it does: false
+   * without glibc, or when the user tuned malloc); not busy on every thread restores its defaults.
+   */
+  keepFreedMemory(busy: boolean): boolean;
   /** Main thread: `callback` runs each time a worker that loaded the addon has ended. */
   watchWorkers(callback: () => void): void;
   /** [freeBytes, outstandingBytes, mappedBytes, slabsTaken, slabsReused], process-wide. */
@@ -88,6 +93,39 @@ export function nativeRecycler(memory: NativeMemory): Recycler {
       return memory.alloc(bytes, false) ?? jsAlloc(bytes);
     },
     turnDue: () => sinceTurn >= TURN_BYTES,
+  };
+}
+
+/**
+ * Runtime.busy for the native core on Node: the first output after an idle spell tells the addon
+ * this thread is busy (glibc then keeps what V8 frees, so each new chunk's memory is memory freed a
+ * moment ago and already paged in, instead of fresh pages: native/binding.cc KeepFreedMemory);
+ * IDLE_TRIM_MS without output, the addon hears it is idle, restores glibc's defaults once no thread
+ * is busy, and trims.
+ */
+export function outputWatch(memory: NativeMemory): () => void {
+  let outputs = 0;
+  let seen = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    seen = outputs;
+    timer = setTimeout(idle, IDLE_TRIM_MS);
+    timer.unref();
+  };
+  const idle = (): void => {
+    if (outputs !== seen) {
+      arm();
+      return;
+    }
+    timer = undefined;
+    memory.keepFreedMemory(false);
+    memory.trimMemory();
+  };
+  return () => {
+    outputs++;
+    if (timer !== undefined) return;
+    memory.keepFreedMemory(true);
+    arm();
   };
 }
 

@@ -5,7 +5,7 @@
 import { isMainThread, markAsUntransferable } from 'node:worker_threads';
 import { backendError, closest } from '../errors.js';
 import { checkAddonPath, loadNative, type NativeAddon } from './native-engine.js';
-import { jsAlloc, nativeRecycler, trimAfterWorkers } from './native-memory.js';
+import { jsAlloc, nativeRecycler, outputWatch, trimAfterWorkers } from './native-memory.js';
 import { createJsEngine } from './js-engine.js';
 import { useRuntime, type Runtime } from './runtime.js';
 
@@ -118,10 +118,13 @@ if (forced !== 'js') {
  * with the process) and where a user's mark cannot make Node abort at exit. Elsewhere Node's memory.
  */
 function nativeRuntimeOf(native: NativeAddon): Runtime {
-  const base = { backend: 'native', createEngine: native.createEngine, alloc: jsAlloc, pin } as const;
-  // Node only: Bun and Deno run this file too, and their workers' teardown is theirs to trim.
+  // Node only: Bun and Deno run this file too, and their allocators and workers' teardown are theirs.
   const node = (process.versions as { bun?: string; deno?: string }).bun === undefined &&
     (process.versions as { deno?: string }).deno === undefined;
+  const base = {
+    backend: 'native', createEngine: native.createEngine, alloc: jsAlloc, pin,
+    busy: node ? outputWatch(native.memory) : undefined,
+  } as const;
   if (isMainThread && node) trimAfterWorkers(native.memory);
   if (!isMainThread || markingBlocksDetach()) return base;
   return { ...base, ...nativeRecycler(native.memory) };

@@ -30,6 +30,12 @@ export interface Runtime {
    * the runtime recycles comes back only on a turn (Node's finalizers of external buffers).
    */
   readonly turnDue?: (() => boolean) | undefined;
+  /**
+   * Called as a chunker makes output (once per engine call that completes chunks): where present
+   * (the native core on Node), the allocator keeps freed memory for the next chunks while output
+   * flows, and gives it back about a second after it stops (src/core/native-memory.ts outputWatch).
+   */
+  readonly busy?: (() => void) | undefined;
 }
 
 export const runtime: Runtime = {
@@ -43,5 +49,6 @@ export function useRuntime(next: Runtime): void {
   target.allocChunk = undefined;
   target.pin = undefined;
   target.turnDue = undefined;
+  target.busy = undefined;
   Object.assign(target, next);
 }

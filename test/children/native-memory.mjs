@@ -11,6 +11,9 @@
 //             rest falls back to JavaScript memory) and every chunk is still right; once it yields,
 //             the free slabs stay within their bound, and after IDLE_TRIM_MS every block is released
 //   fallback  where external buffers are refused (forced), output is JavaScript memory and right
+//   keep-freed  while output flows, what V8 frees stays with glibc (the next chunks reuse memory
+//             already paged in, instead of fresh pages); IDLE_TRIM_MS after output stops, glibc's
+//             defaults are back and the freed memory is returned (native/binding.cc KeepFreedMemory)
 //   workers   several worker threads, several chunkers each: every chunk right, none changes; a
 //             worker alone takes no slab (issue 19: workers use Node's memory), the main thread does
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -193,6 +196,41 @@ async function noYield() {
     `(${end.taken - start.taken} of 16384 outputs in slabs); after collection ${(settled.free / MiB).toFixed(0)} MiB free; idle: 0 mapped`;
 }
 
+async function keepFreed() {
+  if (/libasan/.test(process.env.LD_PRELOAD ?? '')) return 'ok not under the sanitizer (its allocator is not glibc\'s; RSS says nothing)';
+  const rss = () => process.memoryUsage.rss();
+  const MB = 48;
+  // 48 MiB of 1 MiB buffers, paged in, then dropped and collected: what glibc does with them shows in RSS.
+  const churn = async () => {
+    let held = [];
+    for (let i = 0; i < MB; i++) held.push(Buffer.allocUnsafeSlow(MiB).fill(1));
+    held = undefined;
+    await collect();
+  };
+  await collect();
+  await sleep(IDLE_TRIM_MS + 300); // any output before this case has gone idle
+  const idleBefore = rss();
+  const chunker = new Chunker(4096);
+  if (chunker.push(patternBytes(0, 8192, 3)).length !== 2) return 'FAIL the chunker gave no output';
+  // The chunker's output made this thread busy: now true, unless malloc is not glibc's or the user tuned it.
+  if (!nativeMemory.keepFreedMemory(true)) {
+    const why = process.env.GLIBC_TUNABLES || Object.keys(process.env).some((k) => k.startsWith('MALLOC_')) ? 'the user tuned malloc' : 'not glibc';
+    return `ok nothing kept: ${why}`;
+  }
+  await churn();
+  const busy = rss() - idleBefore;
+  await sleep(IDLE_TRIM_MS * 2 + 300);
+  const idle = rss() - idleBefore;
+  await churn(); // idle again: glibc's defaults, so the freed buffers go back at once
+  const idleChurn = rss() - idleBefore;
+  const line = `busy: ${(busy / MiB).toFixed(1)} MiB kept of ${MB} freed; idle ${(IDLE_TRIM_MS * 2 + 300) / 1000} s later: ` +
+    `${(idle / MiB).toFixed(1)} MiB; churned again while idle: ${(idleChurn / MiB).toFixed(1)} MiB`;
+  if (busy < (MB / 2) * MiB) return `FAIL ${line}: glibc gave freed memory back while output flowed`;
+  if (idle > 16 * MiB) return `FAIL ${line}: not given back after idle`;
+  if (idleChurn > 16 * MiB) return `FAIL ${line}: glibc kept freed memory while idle (its defaults not restored)`;
+  return `ok ${line}`;
+}
+
 async function fallback() {
   nativeMemory.refuseExternal(true);
   const before = stats();
@@ -293,7 +331,7 @@ if (!isMainThread) {
   await collect();
   parentPort.postMessage(result);
 } else {
-  const CASES = { pin, secret, 'no-yield': noYield, fallback, workers };
+  const CASES = { pin, secret, 'no-yield': noYield, 'keep-freed': keepFreed, fallback, workers };
   if (backend !== 'native' || nativeMemory === undefined) {
     console.log(`all FAIL the native core did not load (backend ${backend})`);
     process.exit(1);
