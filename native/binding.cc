@@ -106,14 +106,17 @@ napi_value Number(napi_env env, double value) {
   return result;
 }
 
-// One JavaScript NativeEngine. Owned jointly by the wrapped object and its `push` function (an own
-// property whose callback data is this), so neither can outlive it: each finalizer drops one owner.
+// One JavaScript NativeEngine, owned by the wrapped object and, once made, its fastPush() function
+// (each finalizer drops one owner). push() on the prototype unwraps its receiver (~50 ns); a busy
+// engine's JavaScript side asks fastPush() for a function of its own whose callback data is the
+// binding. That function costs about 1 KiB, which only busy engines pay, not 10,000 quiet streams.
 class Binding {
  public:
   explicit Binding(const reframe::Config& config) : engine_(config) {}
 
   static napi_value Construct(napi_env env, napi_callback_info info);
   static napi_value Push(napi_env env, napi_callback_info info);
+  static napi_value FastPush(napi_env env, napi_callback_info info);
   static napi_value PushInPlace(napi_env env, napi_callback_info info);
   static napi_value PlanFlush(napi_env env, napi_callback_info info);
   static napi_value Flush(napi_env env, napi_callback_info info);
@@ -156,7 +159,7 @@ class Binding {
   }
 
   reframe::Engine engine_;
-  std::atomic<int> owners_{2};
+  std::atomic<int> owners_{1};  // the wrapped object, and fastPush()'s function once made
   napi_ref window_ = nullptr;       // the adopted `next` while engine_.window_in_place()
   uint8_t* window_data_ = nullptr;  // its data pointer, as adopted
 };
@@ -194,22 +197,10 @@ napi_value Binding::Construct(napi_env env, napi_callback_info info) {
   } catch (...) {
     return OutOfMemory(env);
   }
-  // `push` is an own property: a function whose data is the binding (no unwrap on the hot path).
-  napi_value push = nullptr;
-  if (napi_create_function(env, "push", NAPI_AUTO_LENGTH, Push, binding, &push) != napi_ok) {
+  if (napi_wrap(env, self, binding, Release, nullptr, nullptr) != napi_ok) {
     delete binding;
     return nullptr;
   }
-  if (napi_add_finalizer(env, push, binding, Release, nullptr, nullptr) != napi_ok) {
-    delete binding;  // the function is garbage; nothing else refers to the binding yet
-    return nullptr;
-  }
-  // From here the function owns one share; the object takes the other once wrapped.
-  if (napi_wrap(env, self, binding, Release, nullptr, nullptr) != napi_ok) {
-    Release(env, binding, nullptr);  // the function keeps its share until collected
-    return nullptr;
-  }
-  napi_set_named_property(env, self, "push", push);
   return self;
 }
 
@@ -223,8 +214,17 @@ napi_value Binding::Push(napi_env env, napi_callback_info info) {
   napi_value args[4];
   void* data = nullptr;
   if (napi_get_cb_info(env, info, &argc, args, nullptr, &data) != napi_ok) return nullptr;
-  Binding& self = *static_cast<Binding*>(data);
-  reframe::Engine& engine = self.engine_;
+  Binding* binding = static_cast<Binding*>(data);  // fastPush()'s function: its data is the binding
+  if (binding == nullptr) {
+    napi_value self = nullptr;
+    void* wrapped = nullptr;
+    if (napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr) != napi_ok ||
+        napi_unwrap(env, self, &wrapped) != napi_ok) {
+      return nullptr;
+    }
+    binding = static_cast<Binding*>(wrapped);
+  }
+  reframe::Engine& engine = binding->engine_;
   if (argc != 4) return Internal(env, "push takes 4 arguments");
   if (engine.window_in_place()) return Internal(env, "push while the window is in place");
   uint8_t* in = nullptr;
@@ -246,6 +246,21 @@ napi_value Binding::Push(napi_env env, napi_callback_info info) {
   if (!engine.reserve_window()) return OutOfMemory(env);
   engine.push(in, in_length, out == nullptr ? nullptr : out + offset);
   return Number(env, static_cast<double>(chunks));
+}
+
+// fastPush(): push() as a function of this engine's own (no unwrap per call); it keeps the engine alive.
+napi_value Binding::FastPush(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  Binding* self = Unwrap(env, info, &argc, nullptr);
+  if (self == nullptr) return nullptr;
+  napi_value push = nullptr;
+  if (napi_create_function(env, "push", NAPI_AUTO_LENGTH, Push, self, &push) != napi_ok) return nullptr;
+  self->owners_.fetch_add(1);
+  if (napi_add_finalizer(env, push, self, Release, nullptr, nullptr) != napi_ok) {
+    self->owners_.fetch_sub(1);  // the function is garbage and never calls back; the object still owns it
+    return nullptr;
+  }
+  return push;
 }
 
 // pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number
@@ -589,6 +604,8 @@ napi_value Init(napi_env env, napi_value exports) {
   }
   napi_add_env_cleanup_hook(env, OnEnvCleanup, env);  // a worker ending wakes the main thread (watchWorkers)
   const napi_property_descriptor methods[] = {
+      {"push", nullptr, Binding::Push, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fastPush", nullptr, Binding::FastPush, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pushInPlace", nullptr, Binding::PushInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"planFlush", nullptr, Binding::PlanFlush, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"flush", nullptr, Binding::Flush, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -10,6 +10,8 @@ import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 import type { NativeMemory } from './native-memory.js';
 
 interface NativeBinding {
+  /** push() as a function of this engine's own: no unwrap per call, about 1 KiB (native/binding.cc). */
+  fastPush(): NativeBinding['push'];
   push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number;
   pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number;
   planFlush(): [number, number];
@@ -220,8 +222,13 @@ export function loadNative(path?: string): NativeAddon {
 // writes (it checks each output region against its own count). This wrapper only tracks the bytes
 // received, so that `needed` costs no native call; should it ever disagree, the binding refuses the
 // push with a coded error and nothing changes.
+/** Pushes after which an engine takes a push function of its own (a busy stream; a quiet one never does). */
+const FAST_PUSH_AFTER = 32;
+
 class NativeCore implements Engine {
   readonly #native: NativeBinding;
+  #push: NativeBinding['push'] | undefined; // fastPush()'s, once busy
+  #pushes = 0;
   readonly #chunk: number;
   readonly #hop: number;
   #received = 0; // bytes since the stream started; chunk k ends at byte k·hop + chunk
@@ -254,7 +261,13 @@ class NativeCore implements Engine {
   }
 
   push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
-    const chunks = this.#native.push(input, out, outOffset, outBytes);
+    const push = this.#push;
+    let chunks: number;
+    if (push !== undefined) chunks = push(input, out, outOffset, outBytes);
+    else {
+      chunks = this.#native.push(input, out, outOffset, outBytes);
+      if (++this.#pushes === FAST_PUSH_AFTER) this.#push = this.#native.fastPush();
+    }
     this.#receive(input.byteLength); // the binding took all of `input`, or threw
     return chunks;
   }

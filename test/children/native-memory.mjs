@@ -14,6 +14,8 @@
 //   keep-freed  while output flows, what V8 frees stays with glibc (the next chunks reuse memory
 //             already paged in, instead of fresh pages); IDLE_TRIM_MS after output stops, glibc's
 //             defaults are back and the freed memory is returned (native/binding.cc KeepFreedMemory)
+//   quiet-engines  20,000 native engines that each took a 60-byte hello and went quiet cost under
+//             1.1 KiB of RSS each (an own push function per engine added ~0.5 KiB: 1.35 KiB)
 //   workers   several worker threads, several chunkers each: every chunk right, none changes; a
 //             worker alone takes no slab (issue 19: workers use Node's memory), the main thread does
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -231,6 +233,28 @@ async function keepFreed() {
   return `ok ${line}`;
 }
 
+async function quietEngines() {
+  if (/libasan/.test(process.env.LD_PRELOAD ?? '')) return 'ok not under the sanitizer (RSS says nothing there)';
+  const { nativeRuntime } = await import('../../dist/core/node-runtime.js');
+  const { resolveOptions } = await import('../../dist/options.js');
+  const options = resolveOptions({ size: 64 });
+  const N = 20000;
+  const hello = patternBytes(0, 60, 1);
+  await collect();
+  const before = process.memoryUsage.rss();
+  const engines = [];
+  for (let i = 0; i < N; i++) {
+    const engine = nativeRuntime.createEngine(options);
+    engine.push(hello, undefined, 0, 0);
+    engines.push(engine);
+  }
+  await collect();
+  const each = (process.memoryUsage.rss() - before) / N;
+  if (engines.some((engine) => engine.pending !== 60)) return 'FAIL an engine lost its pending bytes';
+  const line = `${N} quiet engines: ${each.toFixed(0)} bytes of RSS each`;
+  return each < 1100 ? `ok ${line}` : `FAIL ${line} (bound 1100)`;
+}
+
 async function fallback() {
   nativeMemory.refuseExternal(true);
   const before = stats();
@@ -331,7 +355,7 @@ if (!isMainThread) {
   await collect();
   parentPort.postMessage(result);
 } else {
-  const CASES = { pin, secret, 'no-yield': noYield, 'keep-freed': keepFreed, fallback, workers };
+  const CASES = { pin, secret, 'no-yield': noYield, 'keep-freed': keepFreed, 'quiet-engines': quietEngines, fallback, workers };
   if (backend !== 'native' || nativeMemory === undefined) {
     console.log(`all FAIL the native core did not load (backend ${backend})`);
     process.exit(1);
