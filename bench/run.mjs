@@ -31,7 +31,7 @@
 // fetched into .cache/ by bench/node-bin.mjs), `--node-bin PATH` under any binary; the orchestrator
 // itself stays on the Node that started it. `npm run bench:node26` is `npm run bench -- --node 26`.
 //
-// `--node-flags "--no-concurrent-array-buffer-sweeping"` adds flags to every cell's Node (a V8 setting
+// `--node-flags=--no-concurrent-array-buffer-sweeping` (with `=`) adds flags to every cell's Node (a V8 setting
 // to try; docs/performance.md › Single stream after the memory rebuild says which one matters here).
 //
 // Run `npm run build` first: reframe is imported as a package (dist/), like a user would.
