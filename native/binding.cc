@@ -242,8 +242,9 @@ napi_value Binding::Push(napi_env env, napi_callback_info info) {
   if (bytes > 0 && (out == nullptr || offset > out_length || bytes > out_length - offset)) {
     return Internal(env, "push output does not hold the chunks this burst completes");
   }
-  // The window buffer exists before the engine changes anything: push() then allocates nothing.
-  if (!engine.reserve_window()) return OutOfMemory(env);
+  // The window buffer holds what this burst leaves before the engine changes anything: push() then
+  // allocates nothing.
+  if (!engine.reserve_window(in_length)) return OutOfMemory(env);
   engine.push(in, in_length, out == nullptr ? nullptr : out + offset);
   return Number(env, static_cast<double>(chunks));
 }
@@ -294,7 +295,7 @@ napi_value Binding::PushInPlace(napi_env env, napi_callback_info info) {
   }
   // With `next` offered, the engine's own window only ever takes an overlap (no memory otherwise:
   // a chunk of 4 GiB needs no second 4 GiB here).
-  if (engine.overlaps() && !engine.reserve_window()) return OutOfMemory(env);
+  if (engine.overlaps() && !engine.reserve_window(in_length, true)) return OutOfMemory(env);
   const bool adopted = engine.push(in, in_length, out, next);
   if (in_place || !engine.window_in_place()) self->ForgetWindow(env);
   if (adopted) {

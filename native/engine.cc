@@ -60,28 +60,38 @@ bool Engine::push(const uint8_t* in, size_t len, uint8_t* out, uint8_t* next) {
       continue;
     }
     const size_t d = std::min(chunk_ - have_, len);
-    std::memcpy(window_ + have_, in, d);
-    have_ += d;
-    in += d;
-    len -= d;
-    if (have_ < chunk_) break;
-    const uint8_t* done = window_;  // the completed chunk
+    if (have_ + d < chunk_) {  // the burst ends inside the window (d == len)
+      if (!external_ && !grow_window(have_ + d, have_)) throw std::bad_alloc();
+      std::memcpy(window_ + have_, in, d);
+      have_ += d;
+      in += d;
+      len -= d;
+      break;
+    }
+    const uint8_t* done;  // the completed chunk
     if (external_) {
       // Completed in place: the caller hands that memory out. It is never written again.
+      std::memcpy(window_ + have_, in, d);
+      done = window_;
       external_ = false;
       window_ = own_.get();  // may be null: allocated below only if the next window needs it
     } else {
-      std::memcpy(out, window_, chunk_);
+      // Written straight out (the window's bytes, then the burst's): own_ never holds a whole chunk.
+      std::memcpy(out, window_, have_);
+      std::memcpy(out + have_, in, d);
+      done = out;
       out += chunk_;
     }
+    in += d;
+    len -= d;
     next_window();
     // The next window begins with the last have_ bytes of the chunk just completed: read them
-    // from the input if this burst brought that many, else move them to the front of window_.
+    // from the input if this burst brought that many, else copy them to the front of window_.
     if (have_ <= static_cast<size_t>(in - begin)) {
       in_input = true;
     } else {
-      use_own_window();
-      std::memmove(window_, done + (chunk_ - have_), have_);
+      use_own_window(have_);
+      std::memcpy(window_, done + (chunk_ - have_), have_);
     }
   }
   bool adopted = false;
@@ -90,7 +100,7 @@ bool Engine::push(const uint8_t* in, size_t len, uint8_t* out, uint8_t* next) {
       window_ = next;
       external_ = adopted = true;
     } else {
-      use_own_window();
+      use_own_window(have_ + len);
     }
     std::memcpy(window_, in - have_, have_ + len);
     have_ += len;
@@ -107,16 +117,48 @@ void Engine::next_window() {
   }
 }
 
-bool Engine::reserve_window() {
-  if (!own_) own_.reset(new (std::nothrow) uint8_t[chunk_]);
-  return own_ != nullptr;
+size_t Engine::window_need(size_t len, bool next) const {
+  const size_t n = chunks_for(len);
+  if (n == 0) {  // the burst ends inside the window (or in a gap)
+    if (have_ > 0) return external_ ? 0 : have_ + len;
+    return next || len <= skip_ ? 0 : len - skip_;
+  }
+  // Completed chunks are written straight out; own_ takes what follows the last one: an overlap
+  // moved out of a completed chunk, and the bytes after it (unless `next` takes them), at most the
+  // window left open after the last chunk.
+  if (next && hop_ >= chunk_) return 0;
+  const size_t after = len - (skip_ + chunk_ - have_);  // bytes after the first chunk
+  const size_t r = after - (n - 1) * hop_;              // after the last one (< hop_)
+  if (hop_ < chunk_) return r + (chunk_ - hop_);
+  return r > hop_ - chunk_ ? r - (hop_ - chunk_) : 0;
 }
 
-void Engine::use_own_window() {
-  // Allocated on first use, uninitialized: only window_[0, have_) is ever read.
-  if (!own_) own_.reset(new uint8_t[chunk_]);
-  window_ = own_.get();
+bool Engine::grow_window(size_t need, size_t keep) noexcept {
+  if (need <= cap_) return true;
+  size_t cap = cap_ == 0 ? kMinWindow : cap_;
+  while (cap < need) cap = cap >= chunk_ - cap ? chunk_ : 2 * cap;  // x2, at most chunk_
+  if (cap > chunk_) cap = chunk_;
+  // Uninitialized: only window_[0, have_) is ever read.
+  uint8_t* const grown = new (std::nothrow) uint8_t[cap];
+  if (grown == nullptr) return false;
+  if (keep > 0) std::memcpy(grown, own_.get(), keep);
+  own_.reset(grown);
+  cap_ = cap;
+  if (!external_) window_ = grown;
+  return true;
+}
+
+bool Engine::reserve_window(size_t len, bool next) {
+  const size_t need = window_need(len, next);
+  return grow_window(need, !external_ && have_ > 0 ? have_ : 0);
+}
+
+bool Engine::reserve_window() { return grow_window(chunk_, !external_ && have_ > 0 ? have_ : 0); }
+
+void Engine::use_own_window(size_t need) {
   external_ = false;
+  window_ = own_.get();
+  if (!grow_window(need, 0)) throw std::bad_alloc();
 }
 
 size_t Engine::final_bytes() const {
@@ -171,7 +213,11 @@ FlushStatus Engine::flush(uint8_t* out) {
 void Engine::reset() {
   have_ = held_ = skip_ = phase_ = 0;
   external_ = false;  // the caller's memory, if the window was there, is never touched again
-  window_ = own_.get();
+  // A fresh stream starts with no window of its own, as a new engine does: one that grew for a
+  // busy stream does not stay that large for a quiet one.
+  own_.reset();
+  cap_ = 0;
+  window_ = nullptr;
 }
 
 }  // namespace reframe

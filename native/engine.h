@@ -3,7 +3,8 @@
 // The engine sees a stream as bytes. A sample is `sample_bytes` bytes (element size x values per
 // sample); a chunk is `size` samples and chunk k covers stream bytes [k*hop, k*hop + size) in samples.
 // The caller owns all memory: it asks how many chunks a burst completes (chunks_for), hands in an
-// output region of exactly that many chunks, and the engine copies. Nothing is allocated per call.
+// output region of exactly that many chunks, and the engine copies. Nothing is allocated per call
+// but the engine's own window buffer, which grows (x2) with the bytes it holds between calls.
 //
 // Invariants kept between calls (B = sample_bytes, C = chunk bytes, H = hop bytes):
 //   - skip_ > 0 only while have_ == 0: we are inside the gap between two windows (hop > size).
@@ -12,6 +13,9 @@
 //     (C - H after an overlapping emit, 0 otherwise).
 //   - phase_ = bytes received since the stream started, modulo B (a sample split across bursts).
 //   - external_ only while have_ > 0: the window is in caller memory that becomes the next chunk.
+//   - cap_ = bytes of own_ (0 without it), a power of two of at least kMinWindow or chunk_, and
+//     cap_ >= have_ while the window is own_: own_ grows with what it holds, so a quiet stream
+//     with a short hello holds about that hello, not a whole chunk.
 #ifndef REFRAME_ENGINE_H_
 #define REFRAME_ENGINE_H_
 
@@ -91,9 +95,22 @@ class Engine {
   // Discards everything buffered and starts a fresh stream.
   void reset();
 
-  // Allocates the engine's own window buffer (chunk bytes) if it has none yet, without throwing:
-  // false when there is no memory. After it succeeds, no call allocates (push() would, on first use).
+  // Grows the engine's own window buffer, without throwing, so that push(len, .., next) (`next`
+  // offered or not) allocates nothing: false when there is no memory, with nothing changed.
+  // (Without it push() grows the buffer itself, and may throw std::bad_alloc.)
+  bool reserve_window(size_t len, bool next = false);
+
+  // The same for any push: the own window at its full size, chunk bytes. After it succeeds, no call
+  // allocates until flush() or reset().
   bool reserve_window();
+
+  // Bytes of the engine's own window buffer (0 while it has none): about what it held at most
+  // since the last flush() or reset(), rounded up to a power of two (at least kMinWindow), at most
+  // chunk bytes.
+  size_t window_capacity() const { return cap_; }
+
+  // The smallest own window buffer, in bytes (or chunk bytes, when smaller).
+  static constexpr size_t kMinWindow = 64;
 
   // True when chunks overlap (hop < size): only then does a push that offers `next` (copy-once)
   // use the engine's own window, to move the overlap out of a completed chunk.
@@ -102,8 +119,14 @@ class Engine {
  private:
   // After a chunk: the next window's state (overlap kept, or a gap to skip).
   void next_window();
-  // Points window_ at the engine's own buffer (allocated on first use).
-  void use_own_window();
+  // Points window_ at the engine's own buffer, grown to at least `need` bytes if smaller; what it
+  // held is not kept (the caller rewrites it). Throws std::bad_alloc when it cannot grow.
+  void use_own_window(size_t need);
+  // Grows own_ to at least `need` bytes (x2 steps, at most chunk_), keeping its first `keep`
+  // bytes; window_ follows when it is own_. False, with nothing changed, when there is no memory.
+  bool grow_window(size_t need, size_t keep) noexcept;
+  // Bytes of own_ that push(len, .., next) uses at most.
+  size_t window_need(size_t len, bool next) const;
   // Whole-sample bytes of the window that the final chunk would hold, 0 if none of them is new.
   size_t final_bytes() const;
 
@@ -114,7 +137,8 @@ class Engine {
   const TailPolicy tail_;
   const std::vector<uint8_t> fill_;
 
-  std::unique_ptr<uint8_t[]> own_;  // chunk_ bytes once needed
+  std::unique_ptr<uint8_t[]> own_;  // cap_ bytes, grown as needed
+  size_t cap_ = 0;
   uint8_t* window_ = nullptr;       // own_ or adopted caller memory; [0, have_) is the window
   bool external_ = false;           // window_ is caller memory (then have_ > 0)
   size_t have_ = 0;

@@ -10,6 +10,8 @@
 // write one byte outside what the engine was given; an output of zero bytes is passed as nullptr.
 // Copy-once (push's `next`): some pushes offer a window buffer; an adopted one is checked to hold
 // exactly the chunk it completes in place, and is freed as soon as it is handed out, flushed or reset.
+// The engine's own window grows with what it holds (exact allocations: ASan sees a write past it);
+// every other push is sized by reserve_window() first and then must not grow it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -224,7 +226,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto out = Exact(out_count * C);
       if (out) std::memset(out.get(), 0xA5, out_count * C);
 
+      // Every other push is sized first, as the addon does (reserve_window, which cannot throw):
+      // then push() must not grow the window. The window never outgrows a chunk.
+      const bool sized = ops % 2 == 0;
+      if (sized) Expect(engine.reserve_window(len, next != nullptr), "reserve_window");
+      const size_t capacity = engine.window_capacity();
       const bool took = engine.push(burst.get(), len, out.get(), next.get());
+      if (sized && engine.window_capacity() != capacity) Mismatch("window grew in a sized push", engine.window_capacity(), capacity);
+      if (engine.window_capacity() > C) Mismatch("window capacity over a chunk", engine.window_capacity(), C);
 
       if (first) {  // handed out as the chunk: freed, so ASan reports any later engine access
         Expect(std::memcmp(adopted.get(), expected.data(), C) == 0, "chunk completed in place");
@@ -241,6 +250,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else if (op < 0xF8) {
       Flush(engine, model);
       adopted.reset();  // never touched again (ASan: use after free otherwise)
+      Expect(engine.window_capacity() == 0, "window kept after flush");
     } else {
       engine.reset();
       model.reset();

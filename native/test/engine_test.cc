@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <string>
@@ -449,6 +450,86 @@ TEST(copy_once_next_is_not_adopted_on_a_chunk_boundary_or_while_a_window_is_in_p
   Bytes second(4, 0xEE);
   CHECK(!e.push(Stream(5, 1).data(), 1, nullptr, second.data()));  // `next` still holds the window
   CHECK_BYTES(second, Bytes(4, 0xEE));
+}
+
+// The engine's own window grows with what it holds between calls (x2 from 64 bytes, at most one
+// chunk), so a quiet stream that got a short hello holds about that hello, not a whole chunk.
+TEST(own_window_grows_with_what_it_holds_not_a_whole_chunk) {
+  Engine e(Make(1, 16384, 16384));
+  CHECK_EQ(e.window_capacity(), 0u);
+  CHECK(Push(e, Stream(0, 120)).empty());
+  CHECK_EQ(e.window_capacity(), 128u);  // a 120-byte hello: 128 bytes, not 16 KiB
+  for (size_t at = 120; at < 1000; at += 40) CHECK(Push(e, Stream(at, 40)).empty());  // tiny bursts
+  CHECK_EQ(e.window_capacity(), 1024u);
+  CHECK_EQ(e.pending(), 1000u);
+  Bytes rest = Stream(1000, 16384 - 1000 + 300);
+  const auto chunks = Push(e, rest);  // completes the chunk: written straight out, 300 bytes kept
+  CHECK_EQ(chunks.size(), 1u);
+  CHECK_BYTES(chunks[0], Stream(0, 16384));
+  CHECK_EQ(e.window_capacity(), 1024u);  // kept: a busy stream does not reallocate per chunk
+  CHECK_EQ(e.pending(), 300u);
+  e.reset();
+  CHECK_EQ(e.window_capacity(), 0u);  // a fresh stream starts small again
+  CHECK(Push(e, Stream(0, 10)).empty());
+  CHECK_EQ(e.window_capacity(), 64u);
+  FlushStatus status;
+  CHECK_BYTES(Flush(e, &status), Stream(0, 10));
+  CHECK_EQ(e.window_capacity(), 0u);
+  // Never more than a chunk, even when that is not a power of two; small chunks: one chunk.
+  Engine odd(Make(1, 1500, 1500));
+  CHECK(Push(odd, Stream(0, 1499)).empty());
+  CHECK_EQ(odd.window_capacity(), 1500u);
+  Engine tiny(Make(4, 3, 3));
+  CHECK(Push(tiny, Stream(0, 5)).empty());
+  CHECK_EQ(tiny.window_capacity(), 12u);
+}
+
+TEST(own_window_grows_across_overlaps_and_gaps_and_keeps_what_it_holds) {
+  struct Shape { size_t size, hop; };
+  for (const Shape shape : {Shape{1000, 1000}, Shape{1000, 10}, Shape{1000, 999}, Shape{1000, 1700}, Shape{700, 3}}) {
+    Engine e(Make(1, shape.size, shape.hop));
+    std::vector<Bytes> chunks;
+    size_t at = 0;
+    size_t max_pending = 0;
+    for (size_t i = 0; at < 20000; ++i) {
+      const size_t len = i % 7 == 6 ? 1 + (i * 37) % 1500 : 1 + i % 5;  // many tiny bursts, some large
+      for (auto& c : Push(e, Stream(at, len))) chunks.push_back(std::move(c));
+      at += len;
+      CHECK(e.window_capacity() <= shape.size);
+      max_pending = std::max(max_pending, e.pending());
+    }
+    const size_t count = at < shape.size ? 0 : (at - shape.size) / shape.hop + 1;
+    CHECK_EQ(chunks.size(), count);
+    for (size_t k = 0; k < chunks.size(); ++k) CHECK_BYTES(chunks[k], Stream(k * shape.hop, shape.size));
+    CHECK(max_pending > 0);
+  }
+}
+
+TEST(reserve_window_makes_the_push_it_sized_allocate_nothing) {
+  // After reserve_window(len[, next]) the push of len bytes does not grow the window further.
+  struct Shape { size_t size, hop; };
+  for (const Shape shape : {Shape{300, 300}, Shape{300, 7}, Shape{300, 450}}) {
+    for (const bool offer : {false, true}) {
+      Engine e(Make(1, shape.size, shape.hop));
+      std::deque<Bytes> offered;
+      size_t at = 0;
+      for (size_t i = 0; i < 400; ++i) {
+        const size_t len = (i * 61) % 97 + (i % 11 == 0 ? 900 : 0);
+        CHECK(e.reserve_window(len, offer));
+        const size_t cap = e.window_capacity();
+        const size_t out_n = e.out_chunks_for(len);
+        Bytes out(out_n * shape.size + 1);
+        offered.emplace_back(shape.size);
+        const Bytes in = Stream(at, len);
+        e.push(in.data(), len, out_n ? out.data() : nullptr, offer ? offered.back().data() : nullptr);
+        CHECK_EQ(e.window_capacity(), cap);
+        at += len;
+      }
+    }
+  }
+  Engine full(Make(1, 5000, 5000));
+  CHECK(full.reserve_window());
+  CHECK_EQ(full.window_capacity(), 5000u);
 }
 
 }  // namespace
