@@ -28,16 +28,6 @@ export const SLAB_BYTES = 1 << 20;
 export const IN_PLACE_BYTES = OWN_LARGE_BYTES;
 
 /**
- * On a core whose push() has a fixed cost (native: a crossing into C++), a burst of at most
- * GATHER_BURST_BYTES that completes no chunk is gathered in JS (up to GATHER_BYTES) and reaches
- * the engine with the burst that completes one: one crossing per chunk instead of one per burst
- * when bursts are much smaller than chunks. A chunk is still handed out by the very burst that
- * completes it.
- */
-export const GATHER_BURST_BYTES = 512;
-export const GATHER_BYTES = 16 * 1024;
-
-/**
  * With `batch`, one array holds up to BATCH_BYTES of chunks (at least one chunk, and at least a
  * high-water mark of them, never more than a slab): at 64-byte chunks 1,024 chunks per stream
  * item instead of 16, which is what amortises the per-item cost of stream machinery. Memory
@@ -58,16 +48,6 @@ export function typedChunks(options: ResolvedOptions): MakeChunk {
     new View(buffer, byteOffset, byteLength >>> shift);
   // slice() of a view: one builtin (allocation and copy), on V8's heap up to 64 bytes (memory.ts ON_HEAP_BYTES).
   return { view, copy: (src, at, byteLength) => (view(src.buffer, src.byteOffset + at, byteLength) as Uint8Array).slice() };
-}
-
-// Copies src[from, from + len) to dst[at, ...): a loop for a few bytes (subarray() + set() cost
-// about 60-100 ns a call), set() for more.
-function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, len: number): void {
-  if (len <= 32) {
-    for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
-  } else {
-    dst.set(from === 0 && len === src.byteLength ? src : src.subarray(from, from + len), at);
-  }
 }
 
 export class Reframer {
@@ -91,12 +71,6 @@ export class Reframer {
   #readyList: AnyChunk[] | undefined;
   #readyBuffer: ArrayBufferLike | undefined;
   #readyAt = 0;
-  // Small bursts gathered for the engine (see GATHER_BURST_BYTES): [0, #gathered) of #gather,
-  // received but not yet pushed; made on first use, as small as what waits, and only where the
-  // engine's push is costly.
-  readonly #gathers: boolean;
-  #gather: Uint8Array | undefined;
-  #gathered = 0;
 
   constructor(options: ResolvedOptions, make: MakeChunk = typedChunks(options)) {
     this.options = options;
@@ -110,12 +84,9 @@ export class Reframer {
     this.#busy = runtime.busy;
     this.#make = make;
     this.#chunkBytes = chunkBytes;
-    // Copy-once windows live in their chunk's own memory, so gathering would only add a copy there.
-    this.#gathers = this.#engine.costlyPush && !this.#copyOnce;
   }
 
   get pending(): number {
-    this.#pushGathered();
     return this.#engine.pending;
   }
 
@@ -156,32 +127,14 @@ export class Reframer {
     const limit = this.#copyOnce ? (this.#open === undefined ? 1 : 2) : this.#fillChunks;
     if (max > limit) max = limit;
     const rest = end - offset;
-    const gathered = this.#gathered;
-    const need = engine.needed - gathered; // one read: a getter, computed on each call
+    const need = engine.needed; // one read: a getter, computed on each call
     let count = rest < need ? 0 : 1 + Math.floor((rest - need) / hopBytes); // what `rest` completes
-    let input: Uint8Array | undefined;
-    if (this.#gathers && (count === 0 || gathered > 0) && rest <= GATHER_BURST_BYTES &&
-        gathered + rest <= GATHER_BYTES && count <= max) {
-      // Gathered: a small burst that completes nothing waits in JS; one that completes chunks
-      // takes what waits along, in one push.
-      const gather = this.#gatherRoom(gathered + rest);
-      gatherBytes(gather, gathered, bytes, offset, rest);
-      if (count === 0) {
-        this.#gathered = gathered + rest;
-        return offset + rest;
-      }
-      this.#gathered = 0;
-      input = gather.subarray(0, gathered + rest);
-    } else if (gathered > 0) {
-      this.#pushGathered();
-      return this.fill(bytes, offset, end, max);
-    }
     let take = rest;
     if (count > max) {
       count = max;
       take = need + (max - 1) * hopBytes; // ends exactly where chunk `max` does
     }
-    input ??= offset === 0 && take === end ? bytes : bytes.subarray(offset, offset + take);
+    const input = offset === 0 && take === end ? bytes : bytes.subarray(offset, offset + take);
     if (this.#copyOnce) {
       this.#fillInPlace(input, count);
       return offset + take;
@@ -213,24 +166,6 @@ export class Reframer {
     this.#readyAt = 0;
     this.#ready = made;
     return offset + take;
-  }
-
-  // The gather buffer with room for `bytes`: about twice what waits (a quiet stream holds little),
-  // at most GATHER_BYTES.
-  #gatherRoom(bytes: number): Uint8Array {
-    const gather = this.#gather;
-    if (gather !== undefined && gather.byteLength >= bytes) return gather;
-    const grown = new Uint8Array(Math.min(2 * bytes + 64, GATHER_BYTES));
-    if (gather !== undefined && this.#gathered > 0) grown.set(gather.subarray(0, this.#gathered));
-    return (this.#gather = grown);
-  }
-
-  // Hands what was gathered to the engine (it completes no chunk).
-  #pushGathered(): void {
-    const gathered = this.#gathered;
-    if (gathered === 0) return;
-    this.#gathered = 0;
-    this.#engine.push(this.#gather!.subarray(0, gathered), undefined, 0, 0);
   }
 
   /** Chunks fill() completed that take() has not handed out yet. */
@@ -311,7 +246,6 @@ export class Reframer {
    */
   flush(): AnyChunk | undefined {
     if (this.#ready !== 0) throw new Error('reframe: flush() before take()');
-    this.#pushGathered();
     const [status, bytes] = this.#engine.planFlush();
     const out = bytes > 0 ? runtime.alloc(bytes) : undefined; // all of its own buffer
     this.#engine.flush(out);
@@ -329,7 +263,6 @@ export class Reframer {
 
   reset(): void {
     this.#engine.reset();
-    this.#gathered = 0;
     this.#open = undefined;
     this.#ready = 0;
     this.#first = undefined;

@@ -12,7 +12,7 @@ const CASES: Record<string, string> = {
   secret: "one chunker's bytes never show in another's chunks or buffers once its memory is recycled",
   'no-yield': 'a loop that never yields stays within the outstanding bound, the free slabs within theirs, and an idle process releases every block',
   'keep-freed': 'while output flows, glibc keeps what is freed for the next chunks; a second after it stops, its defaults are back and the memory is returned',
-  'quiet-engines': 'a quiet native engine costs under 1.1 KiB (no push function of its own until it is busy)',
+  'quiet-engines': 'a quiet native engine costs under 1,250 bytes (no push function of its own until it has pushed 32 times)',
   fallback: 'where external buffers are refused (forced), output is JavaScript memory and right',
   workers: 'worker threads with several chunkers each: every chunk right; a worker takes no slab, the main thread does where it recycles',
 };

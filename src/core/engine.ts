@@ -28,11 +28,6 @@ export interface Engine {
   /** Whole samples received that no chunk has held yet. */
   readonly pending: number;
   /**
-   * True when every push() has a fixed cost worth saving (the native core: one crossing into C++),
-   * so the Reframer gathers small bursts that complete no chunk and pushes them together.
-   */
-  readonly costlyPush: boolean;
-  /**
    * Consumes one burst and writes the chunks it completes back to back into
    * `out[outOffset, outOffset + outBytes)`, which must be exactly their bytes (`out` is undefined
    * when there are none). Returns how many. Never while a window is in place (see pushInPlace).

@@ -44,10 +44,6 @@ export class JsEngine implements Engine {
     return this.#skip + this.#chunk - this.#have;
   }
 
-  get costlyPush(): boolean {
-    return false; // a push costs what its bytes cost: nothing to gather
-  }
-
   get pending(): number {
     const whole = this.#finalBytes();
     return whole === 0 ? 0 : (whole - this.#held) / this.#sample;

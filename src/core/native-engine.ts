@@ -8,6 +8,7 @@ import { backendError, type ReframeErrorCode } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { TAIL_CODES, type Engine, type EngineFactory } from './engine.js';
 import type { NativeMemory } from './native-memory.js';
+import { OWN_LARGE_BYTES } from '../memory.js';
 
 interface NativeBinding {
   /** push() as a function of this engine's own: no unwrap per call, about 1 KiB (native/binding.cc). */
@@ -225,10 +226,35 @@ export function loadNative(path?: string): NativeAddon {
 /** Pushes after which an engine takes a push function of its own (a busy stream; a quiet one never does). */
 const FAST_PUSH_AFTER = 32;
 
+/**
+ * Each push crosses into C++ (~100-150 ns whatever it carries), so a burst of at most
+ * GATHER_BURST_BYTES that completes no chunk is gathered here (up to GATHER_BYTES) and reaches the
+ * engine with the burst that completes one: one crossing per chunk instead of one per burst when
+ * bursts are much smaller than chunks. A chunk is still handed out by the very burst that completes
+ * it. (Not for copy-once chunk sizes: their windows live in the chunk's own memory.)
+ */
+export const GATHER_BURST_BYTES = 512;
+export const GATHER_BYTES = 16 * 1024;
+
+// Copies src[0, len) to dst[at, ...): a loop for a few bytes (subarray() + set() cost about 60-100 ns
+// a call), set() for more.
+function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
+  if (len <= 32) {
+    for (let i = 0; i < len; i++) dst[at + i] = src[i]!;
+  } else {
+    dst.set(src, at);
+  }
+}
+
 class NativeCore implements Engine {
   readonly #native: NativeBinding;
   #push: NativeBinding['push'] | undefined; // fastPush()'s, once busy
   #pushes = 0;
+  // Small bursts gathered for the engine (see GATHER_BURST_BYTES): [0, #gathered) of #gather,
+  // received (counted in #received) but not yet pushed; made on first use, as small as what waits.
+  readonly #gathers: boolean;
+  #gather: Uint8Array | undefined;
+  #gathered = 0;
   readonly #chunk: number;
   readonly #hop: number;
   #received = 0; // bytes since the stream started; chunk k ends at byte k·hop + chunk
@@ -239,6 +265,7 @@ class NativeCore implements Engine {
     this.#chunk = o.chunkBytes;
     this.#hop = o.hopBytes;
     this.#end = o.chunkBytes;
+    this.#gathers = o.chunkBytes < OWN_LARGE_BYTES;
   }
 
   get needed(): number {
@@ -253,23 +280,61 @@ class NativeCore implements Engine {
   }
 
   get pending(): number {
+    this.#pushGathered(true);
     return this.#native.pending;
   }
 
-  get costlyPush(): boolean {
-    return true; // each push crosses into C++ (~100-150 ns whatever it carries)
+  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
+    const len = input.byteLength;
+    const gathered = this.#gathered;
+    if (this.#gathers && (outBytes === 0 || gathered > 0) && len <= GATHER_BURST_BYTES && gathered + len <= GATHER_BYTES) {
+      // Gathered: a small burst that completes nothing waits here; one that completes chunks takes
+      // what waits along, in one crossing.
+      const gather = this.#gatherRoom(gathered + len);
+      gatherBytes(gather, gathered, input, len);
+      if (outBytes === 0) {
+        this.#gathered = gathered + len;
+        this.#receive(len);
+        return 0;
+      }
+      this.#gathered = 0;
+      input = gather.subarray(0, gathered + len);
+    } else {
+      this.#pushGathered();
+    }
+    const chunks = this.#call(input, out, outOffset, outBytes);
+    this.#receive(len); // the binding took all of `input`, or threw
+    return chunks;
   }
 
-  push(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
+  // One crossing: the prototype's push, or this engine's own once it is busy.
+  #call(input: Uint8Array, out: Uint8Array | undefined, outOffset: number, outBytes: number): number {
     const push = this.#push;
-    let chunks: number;
-    if (push !== undefined) chunks = push(input, out, outOffset, outBytes);
-    else {
-      chunks = this.#native.push(input, out, outOffset, outBytes);
-      if (++this.#pushes === FAST_PUSH_AFTER) this.#push = this.#native.fastPush();
-    }
-    this.#receive(input.byteLength); // the binding took all of `input`, or threw
+    if (push !== undefined) return push(input, out, outOffset, outBytes);
+    const chunks = this.#native.push(input, out, outOffset, outBytes);
+    if (++this.#pushes === FAST_PUSH_AFTER) this.#push = this.#native.fastPush();
     return chunks;
+  }
+
+  // The gather buffer with room for `bytes`: about twice what waits (a quiet stream holds little),
+  // at most GATHER_BYTES.
+  #gatherRoom(bytes: number): Uint8Array {
+    const gather = this.#gather;
+    if (gather !== undefined && gather.byteLength >= bytes) return gather;
+    const grown = new Uint8Array(Math.min(2 * bytes + 64, GATHER_BYTES));
+    if (gather !== undefined && this.#gathered > 0) grown.set(gather.subarray(0, this.#gathered));
+    return (this.#gather = grown);
+  }
+
+  // Hands what was gathered (already received; it completes no chunk) to the engine; `drop` also
+  // lets go of the gather buffer (pending read, the stream ends or restarts: no burst is arriving).
+  #pushGathered(drop = false): void {
+    const gathered = this.#gathered;
+    if (gathered > 0) {
+      this.#gathered = 0;
+      this.#call(this.#gather!.subarray(0, gathered), undefined, 0, 0);
+    }
+    if (drop) this.#gather = undefined;
   }
 
   pushInPlace(input: Uint8Array, out: Uint8Array | undefined, next: Uint8Array): number {
@@ -279,10 +344,12 @@ class NativeCore implements Engine {
   }
 
   planFlush(): readonly [status: number, bytes: number] {
+    this.#pushGathered(true);
     return this.#native.planFlush();
   }
 
   flush(out: Uint8Array | undefined): number {
+    this.#pushGathered(true);
     const status = this.#native.flush(out);
     this.#received = 0;
     this.#end = this.#chunk;
@@ -291,6 +358,8 @@ class NativeCore implements Engine {
 
   reset(): void {
     this.#native.reset();
+    this.#gathered = 0;
+    this.#gather = undefined;
     this.#received = 0;
     this.#end = this.#chunk;
   }

@@ -15,7 +15,8 @@
 //             already paged in, instead of fresh pages); IDLE_TRIM_MS after output stops, glibc's
 //             defaults are back and the freed memory is returned (native/binding.cc KeepFreedMemory)
 //   quiet-engines  20,000 native engines that each took a 60-byte hello and went quiet cost under
-//             1.1 KiB of RSS each (an own push function per engine added ~0.5 KiB: 1.35 KiB)
+//             1,250 bytes of RSS each (~0.8-1.07 KiB; with a push function of its own made at
+//             construction, as before, 1.38 KiB on Node 20 and 2.0 KiB on Node 26)
 //   workers   several worker threads, several chunkers each: every chunk right, none changes; a
 //             worker alone takes no slab (issue 19: workers use Node's memory), the main thread does
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -242,7 +243,8 @@ async function quietEngines() {
   if (/libasan/.test(process.env.LD_PRELOAD ?? '')) return 'ok not under the sanitizer (RSS says nothing there)';
   const { nativeRuntime } = await import('../../dist/core/node-runtime.js');
   const { resolveOptions } = await import('../../dist/options.js');
-  const options = resolveOptions({ size: 64 });
+  // Copy-once chunk sizes are not gathered in JavaScript: the hello goes straight to the engine.
+  const options = resolveOptions({ size: 32768 });
   const N = 20000;
   const hello = patternBytes(0, 60, 1);
   await collect();
@@ -257,7 +259,7 @@ async function quietEngines() {
   const each = (process.memoryUsage.rss() - before) / N;
   if (engines.some((engine) => engine.pending !== 60)) return 'FAIL an engine lost its pending bytes';
   const line = `${N} quiet engines: ${each.toFixed(0)} bytes of RSS each`;
-  return each < 1100 ? `ok ${line}` : `FAIL ${line} (bound 1100)`;
+  return each < 1250 ? `ok ${line}` : `FAIL ${line} (bound 1250)`;
 }
 
 async function fallback() {
