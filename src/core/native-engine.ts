@@ -219,10 +219,6 @@ export function loadNative(path?: string): NativeAddon {
   return { createEngine: (options: ResolvedOptions): Engine => new NativeCore(NativeEngine, options), memory: addon };
 }
 
-// JS side of the native core. The C++ engine keeps the framing state and decides what every push
-// writes (it checks each output region against its own count). This wrapper only tracks the bytes
-// received, so that `needed` costs no native call; should it ever disagree, the binding refuses the
-// push with a coded error and nothing changes.
 /** Pushes after which an engine takes a push function of its own (a busy stream; a quiet one never does). */
 const FAST_PUSH_AFTER = 32;
 
@@ -246,6 +242,10 @@ function gatherBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number):
   }
 }
 
+// JS side of the native core. The C++ engine keeps the framing state and decides what every push
+// writes (it checks each output region against its own count). This wrapper only tracks the bytes
+// received, so that `needed` costs no native call; should it ever disagree, the binding refuses the
+// push with a coded error and nothing changes.
 class NativeCore implements Engine {
   readonly #native: NativeBinding;
   #push: NativeBinding['push'] | undefined; // fastPush()'s, once busy
@@ -297,11 +297,13 @@ class NativeCore implements Engine {
         this.#receive(len);
         return 0;
       }
+      // Should the crossing throw, what was gathered still waits, unchanged.
+      const chunks = this.#call(gather.subarray(0, gathered + len), out, outOffset, outBytes);
       this.#gathered = 0;
-      input = gather.subarray(0, gathered + len);
-    } else {
-      this.#pushGathered();
+      this.#receive(len);
+      return chunks;
     }
+    this.#pushGathered();
     const chunks = this.#call(input, out, outOffset, outBytes);
     this.#receive(len); // the binding took all of `input`, or threw
     return chunks;
@@ -331,8 +333,8 @@ class NativeCore implements Engine {
   #pushGathered(drop = false): void {
     const gathered = this.#gathered;
     if (gathered > 0) {
-      this.#gathered = 0;
       this.#call(this.#gather!.subarray(0, gathered), undefined, 0, 0);
+      this.#gathered = 0;
     }
     if (drop) this.#gather = undefined;
   }
