@@ -212,18 +212,11 @@ napi_value Binding::Construct(napi_env env, napi_callback_info info) {
 napi_value Binding::Push(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value args[4];
-  void* data = nullptr;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, &data) != napi_ok) return nullptr;
-  Binding* binding = static_cast<Binding*>(data);  // fastPush()'s function: its data is the binding
-  if (binding == nullptr) {
-    napi_value self = nullptr;
-    void* wrapped = nullptr;
-    if (napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr) != napi_ok ||
-        napi_unwrap(env, self, &wrapped) != napi_ok) {
-      return nullptr;
-    }
-    binding = static_cast<Binding*>(wrapped);
-  }
+  napi_value self = nullptr;
+  void* data = nullptr;  // fastPush()'s function: its data is the binding; the prototype's: none
+  if (napi_get_cb_info(env, info, &argc, args, &self, &data) != napi_ok) return nullptr;
+  if (data == nullptr && napi_unwrap(env, self, &data) != napi_ok) return nullptr;
+  Binding* binding = static_cast<Binding*>(data);
   reframe::Engine& engine = binding->engine_;
   if (argc != 4) return Internal(env, "push takes 4 arguments");
   if (engine.window_in_place()) return Internal(env, "push while the window is in place");

@@ -229,8 +229,8 @@ const FAST_PUSH_AFTER = 32;
  * bursts are much smaller than chunks. A chunk is still handed out by the very burst that completes
  * it. (Not for copy-once chunk sizes: their windows live in the chunk's own memory.)
  */
-export const GATHER_BURST_BYTES = 512;
-export const GATHER_BYTES = 16 * 1024;
+const GATHER_BURST_BYTES = 512;
+const GATHER_BYTES = 16 * 1024;
 
 // Copies src[0, len) to dst[at, ...): a loop for a few bytes (subarray() + set() cost about 60-100 ns
 // a call), set() for more.

@@ -55,25 +55,12 @@ export const jsAlloc = (bytes: number): Uint8Array => Buffer.allocUnsafeSlow(byt
  * nothing for IDLE_TRIM_MS, and again each IDLE_TRIM_MS while any slab is out.
  */
 export function nativeRecycler(memory: NativeMemory): Recycler {
-  let allocations = 0;
-  let seen = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = (): void => {
-    timer = undefined;
-    if (allocations !== seen) {
-      arm();
-      return;
-    }
+  const allocated = idleWatch(() => {
     memory.trimMemory();
     // Slabs still out come back as their buffers are collected: trim those too, later.
     const [, outstanding] = memory.memoryStats();
-    if (outstanding > 0) arm();
-  };
-  const arm = (): void => {
-    seen = allocations;
-    timer = setTimeout(idle, IDLE_TRIM_MS);
-    timer.unref();
-  };
+    return outstanding > 0;
+  });
   // Bytes allocated since the event loop last turned (an immediate resets it).
   let sinceTurn = 0;
   let turnWatch = false;
@@ -83,8 +70,7 @@ export function nativeRecycler(memory: NativeMemory): Recycler {
   };
   return {
     allocChunk: (bytes) => {
-      allocations++;
-      if (timer === undefined) arm();
+      allocated();
       sinceTurn += bytes;
       if (!turnWatch) {
         turnWatch = true;
@@ -104,28 +90,39 @@ export function nativeRecycler(memory: NativeMemory): Recycler {
  * is busy, and trims.
  */
 export function outputWatch(memory: NativeMemory): () => void {
-  let outputs = 0;
+  const output = idleWatch(() => {
+    memory.keepFreedMemory(false);
+    memory.trimMemory();
+    return false;
+  });
+  return () => {
+    if (output()) memory.keepFreedMemory(true);
+  };
+}
+
+/**
+ * A thread's idle timer: `onIdle` runs once IDLE_TRIM_MS pass without a call of the function this
+ * returns, and IDLE_TRIM_MS later again while it returns true. That function returns true when its
+ * call starts a busy spell (no timer was running).
+ */
+function idleWatch(onIdle: () => boolean): () => boolean {
+  let calls = 0;
   let seen = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (): void => {
-    seen = outputs;
-    timer = setTimeout(idle, IDLE_TRIM_MS);
+    seen = calls;
+    timer = setTimeout(check, IDLE_TRIM_MS);
     timer.unref();
   };
-  const idle = (): void => {
-    if (outputs !== seen) {
-      arm();
-      return;
-    }
+  const check = (): void => {
     timer = undefined;
-    memory.keepFreedMemory(false);
-    memory.trimMemory();
+    if (calls !== seen || onIdle()) arm();
   };
   return () => {
-    outputs++;
-    if (timer !== undefined) return;
-    memory.keepFreedMemory(true);
+    calls++;
+    if (timer !== undefined) return false;
     arm();
+    return true;
   };
 }
 
